@@ -33,7 +33,9 @@ const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 5);
 const SAMPLE_MS = Number(process.env['BENCH_SAMPLE_MS'] ?? 200);
 
 export const filter: RegExp | undefined =
-  process.env['BENCH_FILTER'] !== undefined ? new RegExp(process.env['BENCH_FILTER'], 'i') : undefined;
+  process.env['BENCH_FILTER'] !== undefined
+    ? new RegExp(process.env['BENCH_FILTER'], 'i')
+    : undefined;
 
 async function runFor(fn: () => unknown, ms: number): Promise<{ ops: number; ns: bigint }> {
   let ops = 0;
@@ -77,7 +79,15 @@ export async function measure(fn: () => unknown, bytes?: number): Promise<Measur
 
 export function formatMeasurement(m: Measurement | undefined): string {
   if (m === undefined) return '—';
-  const us = m.usPerOp < 10 ? m.usPerOp.toFixed(2) : m.usPerOp < 1000 ? m.usPerOp.toFixed(1) : m.usPerOp.toFixed(0);
-  const rate = m.mbPerSec !== undefined ? `${m.mbPerSec.toFixed(0)} MB/s` : `${Math.round(m.opsPerSec).toLocaleString('en-US')} op/s`;
+  const us =
+    m.usPerOp < 10
+      ? m.usPerOp.toFixed(2)
+      : m.usPerOp < 1000
+        ? m.usPerOp.toFixed(1)
+        : m.usPerOp.toFixed(0);
+  const rate =
+    m.mbPerSec !== undefined
+      ? `${m.mbPerSec.toFixed(0)} MB/s`
+      : `${Math.round(m.opsPerSec).toLocaleString('en-US')} op/s`;
   return `${us} µs (${rate})`;
 }

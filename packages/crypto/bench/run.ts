@@ -6,7 +6,13 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { filter, formatMeasurement, measure, type BenchSuite, type Measurement } from './_harness.ts';
+import {
+  filter,
+  formatMeasurement,
+  measure,
+  type BenchSuite,
+  type Measurement,
+} from './_harness.ts';
 import { opensslAesGcmSpeed } from './_openssl.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -30,7 +36,9 @@ for (const file of files) {
   if (cases.length === 0) continue;
   const peerNames = [...new Set(cases.flatMap((c) => Object.keys(c.peers ?? {})))];
   console.log(`\n## ${suite.name}\n`);
-  console.log(`| operation | node provider | web provider |${peerNames.map((p) => ` ${p} |`).join('')}`);
+  console.log(
+    `| operation | node provider | web provider |${peerNames.map((p) => ` ${p} |`).join('')}`,
+  );
   console.log(`|---|---:|---:|${peerNames.map(() => '---:|').join('')}`);
   for (const c of cases) {
     const row: Record<string, Measurement | undefined> = {};
@@ -52,7 +60,9 @@ if (filter === undefined || filter.test('openssl')) {
   if (openssl === undefined) {
     console.log('`openssl` not found on PATH: no C reference row.');
   } else {
-    console.log(`\`${openssl.command}\` (${openssl.version}): **${openssl.mbPerSec.toFixed(0)} MB/s**`);
+    console.log(
+      `\`${openssl.command}\` (${openssl.version}): **${openssl.mbPerSec.toFixed(0)} MB/s**`,
+    );
     const nodeGcm = raw['AEAD / AES-256-GCM seal 1 MiB']?.['node'];
     if (nodeGcm?.mbPerSec !== undefined) {
       const ratio = nodeGcm.mbPerSec / openssl.mbPerSec;

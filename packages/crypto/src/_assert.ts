@@ -9,8 +9,7 @@ export function isBytes(value: unknown): value is Uint8Array {
   // is what the engine itself reports.
   return (
     value instanceof Uint8Array ||
-    (ArrayBuffer.isView(value) &&
-      Object.prototype.toString.call(value) === '[object Uint8Array]')
+    (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]')
   );
 }
 
@@ -18,7 +17,9 @@ export function isBytes(value: unknown): value is Uint8Array {
 export function abytes(value: unknown, label: string, ...lengths: number[]): Uint8Array {
   if (!isBytes(value)) throw new TypeError(`${label} must be a Uint8Array`);
   if (lengths.length > 0 && !lengths.includes(value.length)) {
-    throw new RangeError(`${label} must be ${lengths.join(' or ')} bytes long, got ${value.length}`);
+    throw new RangeError(
+      `${label} must be ${lengths.join(' or ')} bytes long, got ${value.length}`,
+    );
   }
   return value;
 }
@@ -30,7 +31,12 @@ export function aoptbytes(value: unknown, label: string): Uint8Array {
 }
 
 /** Asserts a safe integer in [min, max]. */
-export function aint(value: unknown, label: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function aint(
+  value: unknown,
+  label: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new TypeError(`${label} must be a safe integer`);
   }
@@ -39,7 +45,11 @@ export function aint(value: unknown, label: string, min = 0, max = Number.MAX_SA
 }
 
 /** Asserts that `value` is one of `options` (string literal unions). */
-export function aoneOf<const T extends string>(value: unknown, label: string, options: readonly T[]): T {
+export function aoneOf<const T extends string>(
+  value: unknown,
+  label: string,
+  options: readonly T[],
+): T {
   if (typeof value !== 'string') throw new TypeError(`${label} must be a string`);
   if (!(options as readonly string[]).includes(value)) {
     throw new RangeError(`${label} must be one of ${options.join(', ')}`);

@@ -9,6 +9,7 @@
  * other.
  */
 import type { AeadFamily } from './aead.ts';
+import type { BlockCipherFamily } from './block.ts';
 import type { HashFamily } from './hash.ts';
 import type { HpkeFamily } from './hpke.ts';
 import type { KdfFamily } from './kdf.ts';
@@ -37,4 +38,6 @@ export interface CryptoProvider {
   readonly signature: SignatureFamily;
   readonly keys: KeysFamily;
   readonly ristretto255: Ristretto255Family;
+  /** Raw AES block encryption, for modes built elsewhere (FF1/FF3-1). Not an AEAD: no integrity. */
+  readonly block: BlockCipherFamily;
 }
