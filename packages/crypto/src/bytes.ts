@@ -2,7 +2,7 @@
  * Byte helpers shared by both providers and by every Custos package: constant-time compare,
  * zeroization, concatenation, hex. Pure JS, no `node:` import.
  */
-import { abytes } from './_assert.ts';
+import { abytes, aint } from './_assert.ts';
 
 /**
  * Compares two byte arrays in time that depends only on their lengths. Lengths are not secret
@@ -22,6 +22,8 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * (GC moves, string conversions); this only shortens the life of the bytes we own.
  */
 export function zeroize(...arrays: (Uint8Array | undefined)[]): void {
+  // Validate all first: a bad argument must not leave the earlier arrays half-wiped.
+  for (const [i, array] of arrays.entries()) if (array !== undefined) abytes(array, `arrays[${i}]`);
   for (const array of arrays) array?.fill(0);
 }
 
@@ -57,8 +59,18 @@ export function fromHex(hex: string): Uint8Array {
   return out;
 }
 
-/** Big-endian encoding of a non-negative integer below 2^53 on `length` bytes. */
+/**
+ * Big-endian encoding of a non-negative safe integer on `length` bytes (default 8).
+ * @throws TypeError/RangeError if `value` is not a safe non-negative integer, or does not fit in
+ *   `length` bytes (it is never silently truncated: a wrapped counter or length prefix would be
+ *   a security bug).
+ */
 export function u64be(value: number, length = 8): Uint8Array {
+  aint(value, 'value');
+  aint(length, 'length', 0, 64);
+  if (length < 7 && value >= 2 ** (8 * length)) {
+    throw new RangeError(`value does not fit in ${length} bytes`);
+  }
   const out = new Uint8Array(length);
   let v = value;
   for (let i = length - 1; i >= 0 && v > 0; i--) {

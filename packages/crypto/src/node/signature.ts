@@ -1,0 +1,91 @@
+/**
+ * Signature family on node:crypto: one synchronous `crypto.sign` / `crypto.verify` call per
+ * operation on the key's cached KeyObject, returned as a resolved promise (no threadpool hop).
+ */
+import { constants, sign, verify, type KeyObject } from 'node:crypto';
+import { abytes } from '../_assert.ts';
+import {
+  checkSignatureArguments,
+  ecdsaDerToP1363,
+  ML_DSA_SIGNATURE_LENGTH,
+  rsaSignatureLength,
+  type CheckedSignatureArguments,
+  type SignatureAlgorithm,
+  type SignatureFamily,
+  type SignatureOptions,
+} from '../signature.ts';
+import type { PrivateKey, PublicKey } from '../keys.ts';
+import { nodeKeyObject } from './keys.ts';
+
+type NodeSignKey = Parameters<typeof sign>[2];
+
+/** The digest name and key options node wants for a scheme. */
+function _params(args: CheckedSignatureArguments, key: KeyObject, encoding: 'der' | 'ieee-p1363'): [string | null, NodeSignKey] {
+  const { scheme, hash } = args.scheme;
+  switch (scheme) {
+    case 'ed25519':
+      return [null, key];
+    case 'ml-dsa':
+      return [null, args.context.length > 0 ? { key, context: args.context } : key];
+    case 'ecdsa':
+      return [hash as string, { key, dsaEncoding: encoding }];
+    case 'rsa-pss':
+      return [
+        hash as string,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+      ];
+    case 'rsa-pkcs1':
+      return [hash as string, { key, padding: constants.RSA_PKCS1_PADDING }];
+  }
+}
+
+/** The fixed signature length for this key, for the cheap pre-check in verify. */
+function _expectedLength(args: CheckedSignatureArguments, modulusBits: number): number {
+  switch (args.scheme.scheme) {
+    case 'ed25519':
+      return 64;
+    case 'ecdsa':
+      return 2 * (args.scheme.size as number);
+    case 'ml-dsa':
+      return ML_DSA_SIGNATURE_LENGTH[args.algorithm] as number;
+    default:
+      return rsaSignatureLength(modulusBits);
+  }
+}
+
+export const nodeSignature: SignatureFamily = Object.freeze({
+  async sign(
+    algorithm: SignatureAlgorithm,
+    privateKey: PrivateKey,
+    message: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<Uint8Array> {
+    const args = checkSignatureArguments(algorithm, message, options);
+    const { keyObject } = nodeKeyObject(privateKey, 'private', 'privateKey', [args.scheme.key]);
+    const encoding = args.encoding === 'der' ? 'der' : 'ieee-p1363';
+    const [digest, key] = _params(args, keyObject, encoding);
+    return new Uint8Array(sign(digest, message, key));
+  },
+
+  async verify(
+    algorithm: SignatureAlgorithm,
+    publicKey: PublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<boolean> {
+    const args = checkSignatureArguments(algorithm, message, options);
+    abytes(signature, 'signature');
+    const { keyObject, modulusBits } = nodeKeyObject(publicKey, 'public', 'publicKey', [args.scheme.key]);
+    // DER goes through the shared strict parser, so both providers reject the same encodings.
+    const sig = args.encoding === 'der' ? ecdsaDerToP1363(signature, args.scheme.size as number) : signature;
+    if (sig === undefined || sig.length !== _expectedLength(args, modulusBits)) return false;
+    const [digest, key] = _params(args, keyObject, 'ieee-p1363');
+    try {
+      return verify(digest, message, key as Parameters<typeof verify>[2], sig);
+    } catch {
+      // OpenSSL reports some malformed signatures as errors rather than a failed check.
+      return false;
+    }
+  },
+});

@@ -1,0 +1,349 @@
+/**
+ * JSON TTLV: each item is `{"tag": ..., "type": ..., "value": ...}`.
+ *
+ * The decoder accepts every form of KMIP Additional Message Encodings v1.0 §4 and every form
+ * Cosmian KMS v5 emits: tags as names (OASIS or Cosmian spelling) or `0x42XXXX`; `type`
+ * optional for structures, keys in any order, an optional `name`; Integer as number, `0x` hex
+ * or mask names (`Encrypt|Decrypt|0x00000010`); LongInteger/BigInteger as number or `0x` hex;
+ * Enumeration as name (either spelling), number or `0x` hex; Boolean as `true/false` or hex;
+ * ByteString as hex; DateTime as ISO-8601 or `0x` hex; a managed object under the legacy tag
+ * `"Object"` takes the tag of its sibling Object Type.
+ *
+ * The encoder writes `tag`, `type`, `value` in that order, in one of two styles:
+ * - `oasis`: normalized names, `type` always present, masks as `A|B` names, LongInteger as a
+ *   number when exact, hex otherwise;
+ * - `cosmian` (what Cosmian v5 clients parse): Cosmian spellings, no `type` on structures,
+ *   masks as numbers, LongInteger as `0x` + 16 hex, ByteString uppercase hex, DateTime RFC 3339
+ *   UTC.
+ */
+import { KmipCodecError } from './errors.ts';
+import { _Budget, _limits, type DecodeLimits } from './_limits.ts';
+import { bigintToTwosComplement, bytesToHex, hexToBytes, twosComplementToBigint } from './_hex.ts';
+import {
+  _SiblingContext,
+  _fail,
+  _formatEnumeration,
+  _formatIsoDateTime,
+  _formatMaskText,
+  _hex64,
+  _parseDateTime,
+  _parseDateTimeExtended,
+  _parseEnumeration,
+  _parseInteger,
+  _parseLong,
+  _parseUint32,
+  _tagOf,
+} from './_text.ts';
+import { ObjectType } from './enums.ts';
+import { Tag, isValidTag, tagHex, tagName, type NameStyle } from './tags.ts';
+import {
+  INT32_MAX,
+  INT32_MIN,
+  INT64_MAX,
+  INT64_MIN,
+  UINT32_MAX,
+  isTtlvType,
+  isWellFormedText,
+  type TtlvItem,
+  type TtlvType,
+} from './ttlv.ts';
+
+/** A JSON TTLV node as produced by `JSON.parse`. */
+export interface JsonTtlv {
+  tag: string;
+  type?: string;
+  name?: string;
+  value?: unknown;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes JSON TTLV from text, UTF-8 bytes, or an already parsed value.
+ * @throws KmipCodecError on malformed JSON, unknown names, bad values or limits.
+ */
+export function decodeJson(input: string | Uint8Array | object, limits?: DecodeLimits): TtlvItem {
+  const l = _limits(limits);
+  let parsed: unknown;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    let text: string;
+    if (typeof input === 'string') text = input;
+    else {
+      if (input.length > l.maxBytes) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input larger than ${l.maxBytes} bytes`);
+      try {
+        text = utf8.decode(input);
+      } catch {
+        throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'input is not valid UTF-8');
+      }
+    }
+    if (text.length > l.maxBytes) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input longer than ${l.maxBytes}`);
+    // Each TTLV level is an object inside an array: bound the JSON nesting before parsing.
+    checkNesting(text, 2 * l.maxDepth + 1);
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new KmipCodecError('ERR_KMIP_SYNTAX', `not JSON: ${(e as Error).message.slice(0, 80)}`);
+    }
+  } else if (typeof input === 'object' && input !== null) {
+    parsed = input;
+  } else {
+    throw new TypeError('input must be a string, a Uint8Array or a parsed JSON object');
+  }
+  return new JsonReader(new _Budget(l)).node(parsed, 1, new _SiblingContext(), '$');
+}
+
+/** Rejects text whose bracket nesting exceeds `max`, scanning outside strings only. */
+function checkNesting(text: string, max: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) throw new KmipCodecError('ERR_KMIP_TOO_DEEP', 'JSON nesting too deep', i);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
+const KEYS = new Set(['tag', 'type', 'name', 'value']);
+
+/** Object Type value → tag of the object (for the legacy `"Object"` tag). */
+const OBJECT_TAGS: ReadonlyMap<number, number> = new Map([
+  [ObjectType.Certificate, Tag.Certificate],
+  [ObjectType.SymmetricKey, Tag.SymmetricKey],
+  [ObjectType.PublicKey, Tag.PublicKey],
+  [ObjectType.PrivateKey, Tag.PrivateKey],
+  [ObjectType.SplitKey, Tag.SplitKey],
+  [ObjectType.Template, Tag.Template],
+  [ObjectType.SecretData, Tag.SecretData],
+  [ObjectType.OpaqueObject, Tag.OpaqueObject],
+  [ObjectType.PGPKey, Tag.PGPKey],
+  [ObjectType.CertificateRequest, Tag.CertificateRequest],
+]);
+
+class JsonReader {
+  readonly budget: _Budget;
+
+  constructor(budget: _Budget) {
+    this.budget = budget;
+  }
+
+  fail(message: string, path: string, code: ConstructorParameters<typeof KmipCodecError>[0] = 'ERR_KMIP_SYNTAX'): never {
+    throw new KmipCodecError(code, `${path}: ${message}`);
+  }
+
+  node(raw: unknown, depth: number, siblings: _SiblingContext, path: string): TtlvItem {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) this.fail('expected a TTLV object', path);
+    this.budget.item();
+    const obj = raw as Record<string, unknown>;
+    for (const key of Object.keys(obj)) if (!KEYS.has(key)) this.fail(`unexpected key "${key.slice(0, 32)}"`, path);
+    const tagText = obj['tag'];
+    if (typeof tagText !== 'string') this.fail('"tag" must be a string', path);
+    let tag: number;
+    if (tagText === 'Object' && siblings.objectType !== undefined && OBJECT_TAGS.has(siblings.objectType)) {
+      tag = OBJECT_TAGS.get(siblings.objectType) as number;
+    } else {
+      try {
+        tag = _tagOf(tagText);
+      } catch (e) {
+        throw new KmipCodecError((e as KmipCodecError).code, `${path}: ${(e as Error).message}`);
+      }
+    }
+    const typeText = obj['type'] ?? 'Structure';
+    if (!isTtlvType(typeText)) this.fail('unknown "type"', path, 'ERR_KMIP_BAD_TYPE');
+    const type: TtlvType = typeText;
+    if (obj['name'] !== undefined && typeof obj['name'] !== 'string') this.fail('"name" must be a string', path);
+    const value = obj['value'];
+    const here = `${path}.${tagText.slice(0, 48)}`;
+    if (type === 'Structure') {
+      if (value !== undefined && value !== null && !Array.isArray(value)) this.fail('a Structure value must be an array', here);
+      this.budget.depth(depth);
+      const items: TtlvItem[] = [];
+      const ctx = new _SiblingContext();
+      const list = (value ?? []) as unknown[];
+      for (let i = 0; i < list.length; i++) {
+        const item = this.node(list[i], depth + 1, ctx, `${here}[${i}]`);
+        ctx.see(item);
+        items.push(item);
+      }
+      return { tag, type, value: items };
+    }
+    try {
+      return jsonValue(tag, type, value, siblings);
+    } catch (e) {
+      if (e instanceof KmipCodecError) throw new KmipCodecError(e.code, `${here}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+function jsonValue(tag: number, type: TtlvType, value: unknown, siblings: _SiblingContext): TtlvItem {
+  const vtag = siblings.valueTag(tag);
+  switch (type) {
+    case 'Integer': {
+      if (typeof value === 'number') {
+        if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) _fail('Integer out of range');
+        return { tag, type, value };
+      }
+      if (typeof value !== 'string') return _fail('Integer must be a number or a string');
+      return { tag, type, value: _parseInteger(value.trim(), vtag, /\s*\|\s*/) };
+    }
+    case 'LongInteger':
+      return { tag, type, value: toLong(value) };
+    case 'BigInteger': {
+      if (typeof value === 'number') {
+        if (!Number.isSafeInteger(value)) _fail('BigInteger number must be a safe integer');
+        return { tag, type, value: BigInt(value) };
+      }
+      if (typeof value !== 'string' || !value.startsWith('0x')) return _fail('BigInteger must be a number or 0x hex');
+      const bytes = hexToBytes(value.slice(2));
+      if (bytes === undefined || bytes.length === 0) return _fail('BigInteger hex is malformed');
+      return { tag, type, value: twosComplementToBigint(bytes) };
+    }
+    case 'Enumeration': {
+      if (typeof value === 'number') {
+        if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) _fail('Enumeration out of range');
+        return { tag, type, value };
+      }
+      if (typeof value !== 'string') return _fail('Enumeration must be a number or a string');
+      return { tag, type, value: _parseEnumeration(value, vtag) };
+    }
+    case 'Boolean':
+      if (typeof value === 'boolean') return { tag, type, value };
+      if (typeof value === 'string' && /^0x0{15}[01]$/.test(value)) return { tag, type, value: value.endsWith('1') };
+      return _fail('Boolean must be true, false or 0x hex');
+    case 'TextString':
+      if (typeof value !== 'string') return _fail('TextString must be a string');
+      if (!isWellFormedText(value)) throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
+      return { tag, type, value };
+    case 'ByteString': {
+      if (typeof value !== 'string') return _fail('ByteString must be a hex string');
+      const bytes = hexToBytes(value);
+      if (bytes === undefined) return _fail('ByteString hex is malformed');
+      return { tag, type, value: bytes };
+    }
+    case 'DateTime':
+      if (typeof value === 'number') return { tag, type, value: toLong(value) };
+      if (typeof value !== 'string') return _fail('DateTime must be a string');
+      return { tag, type, value: _parseDateTime(value) };
+    case 'Interval': {
+      if (typeof value === 'number') {
+        if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) _fail('Interval out of range');
+        return { tag, type, value };
+      }
+      const v = typeof value === 'string' ? _parseUint32(value) : undefined;
+      if (v === undefined) return _fail('Interval must be a number or 0x hex');
+      return { tag, type, value: v };
+    }
+    case 'DateTimeExtended':
+      if (typeof value === 'number') return { tag, type, value: toLong(value) };
+      if (typeof value !== 'string') return _fail('DateTimeExtended must be a string or a number');
+      return { tag, type, value: _parseDateTimeExtended(value) };
+    case 'Structure':
+      return _fail('unreachable');
+  }
+}
+
+function toLong(value: unknown): bigint {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) _fail('64-bit numbers beyond 2^53 must be written in hex');
+    return BigInt(value);
+  }
+  if (typeof value !== 'string') return _fail('expected a number or a 0x hex string');
+  return _parseLong(value);
+}
+
+/** Options of `encodeJson`. */
+export interface JsonEncodeOptions {
+  /** `cosmian` (default): what Cosmian KMS v5 and its clients expect; `oasis`: normalized names. */
+  style?: NameStyle;
+  /** Indentation passed to `JSON.stringify`; none by default. */
+  indent?: number | string;
+  /** Deepest nesting accepted (guards against cyclic trees). Default 32. */
+  maxDepth?: number;
+}
+
+/**
+ * The JSON object form of a tree (keys in `tag`, `type`, `value` order).
+ * @throws KmipCodecError for an invalid node.
+ */
+export function toJsonTtlv(item: TtlvItem, options?: JsonEncodeOptions): JsonTtlv {
+  const style = options?.style ?? 'cosmian';
+  const maxDepth = _limits({ maxDepth: options?.maxDepth ?? 32 }).maxDepth;
+  return writeNode(item, style, 1, maxDepth, new _SiblingContext());
+}
+
+/** Encodes a tree as JSON TTLV text. */
+export function encodeJson(item: TtlvItem, options?: JsonEncodeOptions): string {
+  return JSON.stringify(toJsonTtlv(item, options), null, options?.indent);
+}
+
+function badValue(message: string): never {
+  throw new KmipCodecError('ERR_KMIP_BAD_VALUE', message);
+}
+
+function writeNode(item: TtlvItem, style: NameStyle, depth: number, maxDepth: number, siblings: _SiblingContext): JsonTtlv {
+  if (typeof item !== 'object' || item === null) badValue('not a TTLV item');
+  if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
+  const tag = tagName(item.tag, style) ?? tagHex(item.tag);
+  if (item.type === 'Structure') {
+    if (depth > maxDepth) throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
+    if (!Array.isArray(item.value)) badValue('Structure value must be an array');
+    const ctx = new _SiblingContext();
+    const value = item.value.map((c) => {
+      const node = writeNode(c, style, depth + 1, maxDepth, ctx);
+      ctx.see(c);
+      return node;
+    });
+    return style === 'cosmian' ? { tag, value } : { tag, type: 'Structure', value };
+  }
+  return { tag, type: item.type, value: jsonScalar(item, style, siblings) };
+}
+
+function jsonScalar(item: TtlvItem, style: NameStyle, siblings: _SiblingContext): unknown {
+  const vtag = siblings.valueTag(item.tag);
+  const v: unknown = item.value;
+  switch (item.type) {
+    case 'Integer':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) badValue('Integer out of range');
+      return style === 'oasis' ? (_formatMaskText(v, vtag, '|') ?? v) : v;
+    case 'LongInteger':
+      checkLong(v, 'LongInteger');
+      if (style === 'oasis' && v >= -(2n ** 52n) && v < 2n ** 52n) return Number(v);
+      return _hex64(v);
+    case 'BigInteger':
+      if (typeof v !== 'bigint') badValue('BigInteger must be a bigint');
+      return `0x${bytesToHex(bigintToTwosComplement(v))}`;
+    case 'Enumeration':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX) badValue('Enumeration out of range');
+      return _formatEnumeration(v, vtag, style);
+    case 'Boolean':
+      if (typeof v !== 'boolean') badValue('Boolean must be a boolean');
+      return v;
+    case 'TextString':
+      if (typeof v !== 'string') badValue('TextString must be a string');
+      if (!isWellFormedText(v)) throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
+      return v;
+    case 'ByteString':
+      if (!(v instanceof Uint8Array)) badValue('ByteString must be a Uint8Array');
+      return bytesToHex(v);
+    case 'DateTime':
+      checkLong(v, 'DateTime');
+      return _formatIsoDateTime(v, 'Z') ?? _hex64(v);
+    case 'Interval':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX) badValue('Interval out of range');
+      return v;
+    case 'DateTimeExtended':
+      checkLong(v, 'DateTimeExtended');
+      return _hex64(v);
+    default:
+      throw new KmipCodecError('ERR_KMIP_BAD_TYPE', 'unknown item type');
+  }
+}
+
+function checkLong(v: unknown, type: string): asserts v is bigint {
+  if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX) badValue(`${type} must be a signed 64-bit bigint`);
+}
