@@ -10,7 +10,7 @@ import { nodeSignature } from '../src/node/signature.ts';
 import { webKeys } from '../src/web/keys.ts';
 import { webSignature } from '../src/web/signature.ts';
 import { SIGNATURE_ALGORITHMS, SIGNATURE_SCHEMES } from '../src/signature.ts';
-import type { AsymmetricAlgorithm, KeyEncodings, PrivateKeyFormat, PublicKeyFormat } from '../src/keys.ts';
+import type { AsymmetricAlgorithm, PrivateKeyFormat, PublicKeyFormat } from '../src/keys.ts';
 import type { BenchCase, BenchSuite } from './_harness.ts';
 
 export const suite: BenchSuite = {
@@ -19,8 +19,19 @@ export const suite: BenchSuite = {
     const message = new Uint8Array(64).map((_, i) => i);
     const cases: BenchCase[] = [];
     const generated = new Map<AsymmetricAlgorithm, Awaited<ReturnType<typeof nodeKeys.generate>>>();
-    for (const algorithm of ['ed25519', 'p256', 'p384', 'rsa', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'] as const) {
-      generated.set(algorithm, await nodeKeys.generate(algorithm, algorithm === 'rsa' ? { modulusBits: 2048 } : undefined));
+    for (const algorithm of [
+      'ed25519',
+      'p256',
+      'p384',
+      'rsa',
+      'ml-dsa-44',
+      'ml-dsa-65',
+      'ml-dsa-87',
+    ] as const) {
+      generated.set(
+        algorithm,
+        await nodeKeys.generate(algorithm, algorithm === 'rsa' ? { modulusBits: 2048 } : undefined),
+      );
     }
     const native = generateKeyPairSync('ed25519');
     const nativeSig = sign(null, message, native.privateKey);
@@ -34,20 +45,31 @@ export const suite: BenchSuite = {
       const webPublic = await webKeys.importPublic(keyAlgorithm, 'spki', spki);
       const nodeSig = await nodeSignature.sign(algorithm, nodePair.privateKey, message);
       // Warm the web provider's lazily imported CryptoKeys so the rows time the operation only.
-      await webSignature.verify(algorithm, webPublic, message, await webSignature.sign(algorithm, webPrivate, message));
+      await webSignature.verify(
+        algorithm,
+        webPublic,
+        message,
+        await webSignature.sign(algorithm, webPrivate, message),
+      );
       const label = keyAlgorithm === 'rsa' ? `${algorithm} (2048)` : algorithm;
       cases.push({
         name: `${label} sign 64 B`,
         node: () => nodeSignature.sign(algorithm, nodePair.privateKey, message),
         web: () => webSignature.sign(algorithm, webPrivate, message),
-        ...(algorithm === 'ed25519' ? { peers: { 'node:crypto direct': () => sign(null, message, native.privateKey) } } : {}),
+        ...(algorithm === 'ed25519'
+          ? { peers: { 'node:crypto direct': () => sign(null, message, native.privateKey) } }
+          : {}),
       });
       cases.push({
         name: `${label} verify 64 B`,
         node: () => nodeSignature.verify(algorithm, nodePair.publicKey, message, nodeSig),
         web: () => webSignature.verify(algorithm, webPublic, message, nodeSig),
         ...(algorithm === 'ed25519'
-          ? { peers: { 'node:crypto direct': () => verify(null, message, native.publicKey, nativeSig) } }
+          ? {
+              peers: {
+                'node:crypto direct': () => verify(null, message, native.publicKey, nativeSig),
+              },
+            }
           : {}),
       });
     }
@@ -65,7 +87,7 @@ export const suite: BenchSuite = {
       ['ml-dsa-65', 'spki'],
     ];
     for (const [algorithm, format] of publicRows) {
-      const data = (await nodeKeys.exportPublic((generated.get(algorithm) as { publicKey: never }).publicKey, format)) as KeyEncodings[typeof format];
+      const data = await nodeKeys.exportPublic(generated.get(algorithm)!.publicKey, format);
       cases.push({
         name: `import ${algorithm} public ${format}`,
         node: () => nodeKeys.importPublic(algorithm, format, data),
@@ -82,7 +104,7 @@ export const suite: BenchSuite = {
       ['ml-dsa-65', 'raw'],
     ];
     for (const [algorithm, format] of privateRows) {
-      const data = (await nodeKeys.exportPrivate((generated.get(algorithm) as { privateKey: never }).privateKey, format)) as KeyEncodings[typeof format];
+      const data = await nodeKeys.exportPrivate(generated.get(algorithm)!.privateKey, format);
       cases.push({
         name: `import ${algorithm} private ${format}`,
         node: () => nodeKeys.importPrivate(algorithm, format, data),

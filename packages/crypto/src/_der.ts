@@ -131,7 +131,11 @@ export function derSmallUnsigned(element: DerElement | undefined, what: string):
 }
 
 /** Reads a BIT STRING that holds whole octets (the "unused bits" octet must be 0). */
-export function derBitString(element: DerElement | undefined, what: string, tag = TAG_BIT_STRING): Uint8Array {
+export function derBitString(
+  element: DerElement | undefined,
+  what: string,
+  tag = TAG_BIT_STRING,
+): Uint8Array {
   const v = derExpect(element, tag, what).value;
   if (v.length === 0) _fail(`${what}: empty bit string`);
   if (v[0] !== 0) _fail(`${what}: bit string with unused bits`);
@@ -139,7 +143,11 @@ export function derBitString(element: DerElement | undefined, what: string, tag 
 }
 
 /** Reads an OCTET STRING (or an implicitly tagged one when `tag` is given). */
-export function derOctetString(element: DerElement | undefined, what: string, tag = TAG_OCTET_STRING): Uint8Array {
+export function derOctetString(
+  element: DerElement | undefined,
+  what: string,
+  tag = TAG_OCTET_STRING,
+): Uint8Array {
   return derExpect(element, tag, what).value;
 }
 

@@ -53,6 +53,26 @@ export interface KeyScheduleValues {
   exporterSecret: Uint8Array;
 }
 
+// psk_id_hash and info_hash of empty inputs (base and auth modes, no info) are public
+// constants of the suite: computed once.
+const emptyHashes = new WeakMap<KeyScheduleSuite, { pskId?: Uint8Array; info?: Uint8Array }>();
+function emptyHash(
+  suite: KeyScheduleSuite,
+  which: 'pskId' | 'info',
+  label: Uint8Array,
+): Uint8Array {
+  let cache = emptyHashes.get(suite);
+  if (cache === undefined) emptyHashes.set(suite, (cache = {}));
+  return (cache[which] ??= labeledExtract(
+    suite.hmac,
+    suite.hash,
+    suite.suiteId,
+    EMPTY,
+    label,
+    EMPTY,
+  ));
+}
+
 /** KeySchedule<ROLE>() of RFC 9180 §5.1, minus the context object. */
 export function keySchedule(
   suite: KeyScheduleSuite,
@@ -63,8 +83,14 @@ export function keySchedule(
   pskId: Uint8Array,
 ): KeyScheduleValues {
   const { hmac, hash, suiteId } = suite;
-  const pskIdHash = labeledExtract(hmac, hash, suiteId, EMPTY, L_PSK_ID_HASH, pskId);
-  const infoHash = labeledExtract(hmac, hash, suiteId, EMPTY, L_INFO_HASH, info);
+  const pskIdHash =
+    pskId.length === 0
+      ? emptyHash(suite, 'pskId', L_PSK_ID_HASH)
+      : labeledExtract(hmac, hash, suiteId, EMPTY, L_PSK_ID_HASH, pskId);
+  const infoHash =
+    info.length === 0
+      ? emptyHash(suite, 'info', L_INFO_HASH)
+      : labeledExtract(hmac, hash, suiteId, EMPTY, L_INFO_HASH, info);
   const keyScheduleContext = new Uint8Array(1 + pskIdHash.length + infoHash.length);
   keyScheduleContext[0] = mode;
   keyScheduleContext.set(pskIdHash, 1);
@@ -79,14 +105,7 @@ export function keySchedule(
     key: nk === 0 ? EMPTY : labeledExpand(prk, hash, suiteId, L_KEY, keyScheduleContext, nk),
     baseNonce:
       nn === 0 ? EMPTY : labeledExpand(prk, hash, suiteId, L_BASE_NONCE, keyScheduleContext, nn),
-    exporterSecret: labeledExpand(
-      prk,
-      hash,
-      suiteId,
-      L_EXP,
-      keyScheduleContext,
-      HASH_LENGTH[hash],
-    ),
+    exporterSecret: labeledExpand(prk, hash, suiteId, L_EXP, keyScheduleContext, HASH_LENGTH[hash]),
   };
 }
 
@@ -135,7 +154,7 @@ abstract class HpkeContextBase {
     const nonce = this.#baseNonce.slice();
     let seq = this.#sequence;
     for (let i = nonce.length - 1; i >= 0 && seq > 0; i--) {
-      nonce[i]! ^= seq % 256;
+      nonce[i] = (nonce[i] as number) ^ (seq % 256);
       seq = Math.floor(seq / 256);
     }
     return nonce;

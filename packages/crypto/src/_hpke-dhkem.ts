@@ -9,14 +9,7 @@
  */
 import { DecryptionFailed, InvalidKey } from './errors.ts';
 import type { _KemBackend } from './kem.ts';
-import {
-  ascii,
-  concat,
-  i2osp,
-  labeledExpand,
-  labeledExtract,
-  type HmacFn,
-} from './_hpke-kdf.ts';
+import { ascii, concat, i2osp, labeledExpand, labeledExtract, type HmacFn } from './_hpke-kdf.ts';
 
 /** A prime-order (P-256) or Montgomery (X25519) group as a provider implements it. */
 export interface DhGroup<P, S> {
@@ -120,9 +113,12 @@ export class Dhkem<P, S> {
     try {
       return this.group.dh(secret, publicKey);
     } catch (error) {
-      throw new InvalidKey('Diffie-Hellman with this public key failed (low-order or invalid point)', {
-        cause: error,
-      });
+      throw new InvalidKey(
+        'Diffie-Hellman with this public key failed (low-order or invalid point)',
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -193,7 +189,10 @@ export function dhkemKemBackend<P, S>(
       const publicKey = group.publicKeyOf(secret);
       return { handle: { secret, publicKey }, publicKey };
     },
-    publicHandle: (secret, publicKey) => ({ handle: group.publicHandleOf(secret.secret), bytes: publicKey }),
+    publicHandle: (secret, publicKey) => ({
+      handle: group.publicHandleOf(secret.secret),
+      bytes: publicKey,
+    }),
     encapsulate(publicKey) {
       const { enc, sharedSecret } = dhkem.encap(publicKey.handle, publicKey.bytes);
       return { ciphertext: enc, sharedSecret };

@@ -3,7 +3,7 @@
  * DHKEM(P-256, HKDF-SHA256) 0x0010 (RFC 9180 §4.1, with Auth modes), and X-Wing 0x647A
  * (draft-ietf-hpke-pq; no Auth modes). Pure JS over provider primitives.
  */
-import { Dhkem, type DhGroup } from './_hpke-dhkem.ts';
+import type { Dhkem, DhGroup } from './_hpke-dhkem.ts';
 import { ascii, concat, i2osp } from './_hpke-kdf.ts';
 import type { XWingHashes } from './_xwing.ts';
 import type { KemEncapsulation, _KemBackend } from './kem.ts';
@@ -68,11 +68,13 @@ export function dhkemHpkeKem<P, S>(dhkem: Dhkem<P, S>): _HpkeKem<P, S> {
     },
     encap(pkR, pkRm, sender, ikmE) {
       const ephemeral = ikmE === undefined ? undefined : dhkem.deriveKeyPair(ikmE);
-      const from = sender === undefined ? undefined : { secret: sender.handle, publicKey: sender.publicKey };
+      const from =
+        sender === undefined ? undefined : { secret: sender.handle, publicKey: sender.publicKey };
       return dhkem.encap(pkR, pkRm, from, ephemeral);
     },
     decap(enc, skR, pkRm, sender) {
-      const from = sender === undefined ? undefined : { publicKey: sender.handle, bytes: sender.publicKey };
+      const from =
+        sender === undefined ? undefined : { publicKey: sender.handle, bytes: sender.publicKey };
       return dhkem.decap(enc, skR, pkRm, from);
     },
   };

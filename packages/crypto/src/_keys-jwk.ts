@@ -29,8 +29,17 @@ import type { AsymmetricAlgorithm, Jwk } from './keys.ts';
 
 const ECDH_ES = ['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'];
 const RSA_ALGS = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512',
-  'RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'RSA1_5',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RSA-OAEP',
+  'RSA-OAEP-256',
+  'RSA-OAEP-384',
+  'RSA-OAEP-512',
+  'RSA1_5',
 ];
 
 interface JwkShape {
@@ -91,18 +100,28 @@ function _checkHeader(algorithm: AsymmetricAlgorithm, jwk: JwkRecord): void {
   if (kty === undefined) throw new InvalidEncoding('JWK member "kty" is missing');
   if (kty !== shape.kty) throw new InvalidKey(`JWK kty does not match ${algorithm}`);
   const crv = _optionalString(jwk, 'crv');
-  if (shape.crv !== undefined && crv !== shape.crv) throw new InvalidKey(`JWK crv does not match ${algorithm}`);
+  if (shape.crv !== undefined && crv !== shape.crv)
+    throw new InvalidKey(`JWK crv does not match ${algorithm}`);
   const alg = _optionalString(jwk, 'alg');
-  if (shape.requiredAlg !== undefined ? alg !== shape.requiredAlg : alg !== undefined && !shape.algs?.includes(alg)) {
+  if (
+    shape.requiredAlg !== undefined
+      ? alg !== shape.requiredAlg
+      : alg !== undefined && !shape.algs?.includes(alg)
+  ) {
     throw new InvalidKey(`JWK alg does not match ${algorithm}`);
   }
   const use = _optionalString(jwk, 'use');
   if (use !== undefined) {
-    if (use !== 'sig' && use !== 'enc') throw new InvalidEncoding('JWK member "use" must be "sig" or "enc"');
-    if (shape.use !== 'both' && use !== shape.use) throw new InvalidKey(`JWK use does not match ${algorithm}`);
+    if (use !== 'sig' && use !== 'enc')
+      throw new InvalidEncoding('JWK member "use" must be "sig" or "enc"');
+    if (shape.use !== 'both' && use !== shape.use)
+      throw new InvalidKey(`JWK use does not match ${algorithm}`);
   }
   const keyOps = jwk['key_ops'];
-  if (keyOps !== undefined && (!Array.isArray(keyOps) || !keyOps.every((op) => typeof op === 'string'))) {
+  if (
+    keyOps !== undefined &&
+    (!Array.isArray(keyOps) || !keyOps.every((op) => typeof op === 'string'))
+  ) {
     throw new InvalidEncoding('JWK member "key_ops" must be an array of strings');
   }
   if (jwk['ext'] !== undefined && typeof jwk['ext'] !== 'boolean') {
@@ -140,7 +159,10 @@ function _publicPart(algorithm: AsymmetricAlgorithm, jwk: JwkRecord): PublicMate
     return { algorithm, raw: checkRawPublic(algorithm, raw) };
   }
   if (isMlDsa(algorithm) || isMlKem(algorithm)) {
-    return { algorithm, raw: checkRawPublic(algorithm, _bytes(jwk, 'pub', publicLength(algorithm))) };
+    return {
+      algorithm,
+      raw: checkRawPublic(algorithm, _bytes(jwk, 'pub', publicLength(algorithm))),
+    };
   }
   return { algorithm, raw: checkRawPublic(algorithm, _bytes(jwk, 'x', publicLength(algorithm))) };
 }
@@ -188,7 +210,8 @@ export function decodeJwkPrivate(algorithm: AsymmetricAlgorithm, data: unknown):
 /** Encodes a public key as a JWK. EC points must be uncompressed. */
 export function encodeJwkPublic(m: PublicMaterial): Jwk {
   const shape = SHAPES[m.algorithm];
-  if (m.algorithm === 'rsa') return { kty: 'RSA', n: base64urlEncode(m.n), e: base64urlEncode(m.e) };
+  if (m.algorithm === 'rsa')
+    return { kty: 'RSA', n: base64urlEncode(m.n), e: base64urlEncode(m.e) };
   if (isEc(m.algorithm)) {
     const size = secretLength(m.algorithm);
     return {
@@ -198,7 +221,8 @@ export function encodeJwkPublic(m: PublicMaterial): Jwk {
       y: base64urlEncode(m.raw.subarray(1 + size)),
     };
   }
-  if (shape.kty === 'AKP') return { kty: 'AKP', alg: shape.requiredAlg as string, pub: base64urlEncode(m.raw) };
+  if (shape.kty === 'AKP')
+    return { kty: 'AKP', alg: shape.requiredAlg as string, pub: base64urlEncode(m.raw) };
   return { kty: 'OKP', crv: shape.crv as string, x: base64urlEncode(m.raw) };
 }
 

@@ -171,7 +171,8 @@ export function _sodiumRistretto255(fill: (buffer: Uint8Array) => Uint8Array): R
       const a = _apoint(p, 'p');
       const b = _apoint(q, 'q');
       let diff = 0;
-      for (let i = 0; i < RISTRETTO255_POINT_LENGTH; i++) diff |= (a[i] as number) ^ (b[i] as number);
+      for (let i = 0; i < RISTRETTO255_POINT_LENGTH; i++)
+        diff |= (a[i] as number) ^ (b[i] as number);
       return diff === 0;
     },
     hashToGroup(message: Uint8Array, dst: Uint8Array): Uint8Array {

@@ -82,7 +82,11 @@ export function makeXWingBackend<MP, MS, XP, XS>(
     },
     importPublic(bytes: Uint8Array): XWingPublic<MP, XP> {
       const pkX = bytes.slice(PK_M);
-      return { mlkem: mlkem.importPublic(bytes.subarray(0, PK_M)), x25519: x25519.importPublic(pkX), pkX };
+      return {
+        mlkem: mlkem.importPublic(bytes.subarray(0, PK_M)),
+        x25519: x25519.importPublic(pkX),
+        pkX,
+      };
     },
     importSecret,
     publicHandle(secret: XWingSecret<MS, XS>, publicKey: Uint8Array): XWingPublic<MP, XP> {

@@ -11,7 +11,8 @@ import { abytes, aoneOf, aoptbytes, EMPTY, isBytes } from './_assert.ts';
 import { DecryptionFailed } from './errors.ts';
 
 /** Nonce-based AEAD algorithms. `aes-128-gcm` exists for HPKE (RFC 9180 AEAD id 0x0001). */
-export type AeadAlgorithm = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'xchacha20-poly1305';
+export type AeadAlgorithm =
+  'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'xchacha20-poly1305';
 
 export const AEAD_ALGORITHMS: readonly AeadAlgorithm[] = Object.freeze([
   'aes-128-gcm',
@@ -87,7 +88,10 @@ export interface AeadCipher {
    * transferring or retaining one of them). `aad` is either one array bound to every message or
    * one array per message.
    */
-  encryptMany(plaintexts: readonly Uint8Array[], aad?: Uint8Array | readonly Uint8Array[]): Uint8Array[];
+  encryptMany(
+    plaintexts: readonly Uint8Array[],
+    aad?: Uint8Array | readonly Uint8Array[],
+  ): Uint8Array[];
   /**
    * Batched `decrypt`: all or nothing. Throws `DecryptionFailed` if any message fails; no
    * plaintext is returned in that case.
@@ -145,6 +149,11 @@ export interface _AeadCore {
     out: Uint8Array,
     offset: number,
   ): void;
+  /**
+   * Optional fast path for `seal`: a fresh `ciphertext || tag` built without the copy into a
+   * separate output that `sealInto` implies (node grows its own output buffer in place).
+   */
+  seal?(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
   /** Returns ciphertext and tag separately, copying as little as the runtime allows. */
   sealDetached(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): DetachedCiphertext;
   /** Returns the plaintext or throws `DecryptionFailed` (tag is exactly 16 bytes). */
@@ -229,6 +238,7 @@ export class _Aead implements AeadCipher {
     abytes(nonce, 'nonce', this.nonceLength);
     abytes(plaintext, 'plaintext');
     const a = aoptbytes(aad, 'aad');
+    if (this.#core.seal !== undefined) return this.#core.seal(nonce, plaintext, a);
     const out = this.#runtime.alloc(plaintext.length + this.tagLength);
     this.#core.sealInto(nonce, plaintext, a, out, 0);
     return out;
@@ -278,12 +288,7 @@ export class _Aead implements AeadCipher {
     const n = this.nonceLength;
     const split = data.length - this.tagLength;
     if (split < n) throw new DecryptionFailed();
-    return this.#core.open(
-      data.subarray(0, n),
-      data.subarray(n, split),
-      data.subarray(split),
-      a,
-    );
+    return this.#core.open(data.subarray(0, n), data.subarray(n, split), data.subarray(split), a);
   }
 
   encryptMany(
@@ -328,7 +333,12 @@ export class _Aead implements AeadCipher {
         const split = data.length - this.tagLength;
         if (split < n) throw new DecryptionFailed();
         out.push(
-          this.#core.open(data.subarray(0, n), data.subarray(n, split), data.subarray(split), aadOf(i)),
+          this.#core.open(
+            data.subarray(0, n),
+            data.subarray(n, split),
+            data.subarray(split),
+            aadOf(i),
+          ),
         );
       }
     } catch (error) {

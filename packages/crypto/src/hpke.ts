@@ -124,7 +124,11 @@ export interface HpkeSuite {
   secretKey(bytes: Uint8Array): HpkeSecretKey;
 
   setupBaseS(pkR: Uint8Array | HpkePublicKey, info?: Uint8Array): HpkeSenderSetup;
-  setupBaseR(enc: Uint8Array, skR: Uint8Array | HpkeSecretKey, info?: Uint8Array): HpkeRecipientContext;
+  setupBaseR(
+    enc: Uint8Array,
+    skR: Uint8Array | HpkeSecretKey,
+    info?: Uint8Array,
+  ): HpkeRecipientContext;
   setupPskS(
     pkR: Uint8Array | HpkePublicKey,
     info: Uint8Array | undefined,
@@ -296,15 +300,21 @@ class KemKeys {
     const copy = abytes(bytes, label, this.kem.secretKeyLength).slice();
     const { handle, publicKey } = this.kem.importSecret(copy);
     let cached: HpkePublicKey | undefined;
+    const publicKeyObject = (): HpkePublicKey =>
+      (cached ??= this.newPublic(publicKey, this.kem.publicHandle(handle, publicKey)));
     const key: HpkeSecretKey = Object.freeze({
       kem: this.name,
       get publicKey(): HpkePublicKey {
-        return (cached ??= keys.newPublic(publicKey, keys.kem.publicHandle(handle, publicKey)));
+        return publicKeyObject();
       },
       toBytes: () => copy.slice(),
     });
-    const keys = this;
-    secretKeys.set(key, { kem: this.name, owner: this, handle: { handle, publicKey }, bytes: copy });
+    secretKeys.set(key, {
+      kem: this.name,
+      owner: this,
+      handle: { handle, publicKey },
+      bytes: copy,
+    });
     return key;
   };
 
@@ -470,7 +480,7 @@ function makeSuite(
     });
   };
 
-  const suite: HpkeSuite = Object.freeze({
+  const suite: HpkeSuite = {
     kem: kemName,
     kdf,
     aead,
@@ -526,7 +536,8 @@ function makeSuite(
       abytes(exporterContext, 'exporterContext');
       return recipientFromOptions(enc, skR, options).context.export(exporterContext, length);
     },
-  });
+  };
+  Object.freeze(suite);
   internals.set(suite, { setupSender, setupRecipient });
   return suite;
 }

@@ -42,7 +42,13 @@ export interface KemLengths {
 }
 
 export const KEM_LENGTHS: Readonly<Record<KemAlgorithm, KemLengths>> = Object.freeze({
-  x25519: Object.freeze({ publicKey: 32, secretKey: 32, ciphertext: 32, sharedSecret: 32, seed: 32 }),
+  x25519: Object.freeze({
+    publicKey: 32,
+    secretKey: 32,
+    ciphertext: 32,
+    sharedSecret: 32,
+    seed: 32,
+  }),
   'ml-kem-512': Object.freeze({
     publicKey: 800,
     secretKey: 64,

@@ -26,7 +26,12 @@ import {
   type PrivateMaterial,
   type PublicMaterial,
 } from './_der-keys.ts';
-import { decodeJwkPrivate, decodeJwkPublic, encodeJwkPrivate, encodeJwkPublic } from './_keys-jwk.ts';
+import {
+  decodeJwkPrivate,
+  decodeJwkPublic,
+  encodeJwkPrivate,
+  encodeJwkPublic,
+} from './_keys-jwk.ts';
 import { pemDecode, pemEncode } from './_pem.ts';
 import { InvalidEncoding, InvalidKey, Unsupported } from './errors.ts';
 
@@ -59,8 +64,18 @@ export const ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = Object.free
 
 export type PrivateKeyFormat = 'raw' | 'pkcs8' | 'jwk' | 'pem';
 export type PublicKeyFormat = 'raw' | 'spki' | 'jwk' | 'pem';
-export const PRIVATE_KEY_FORMATS: readonly PrivateKeyFormat[] = Object.freeze(['raw', 'pkcs8', 'jwk', 'pem']);
-export const PUBLIC_KEY_FORMATS: readonly PublicKeyFormat[] = Object.freeze(['raw', 'spki', 'jwk', 'pem']);
+export const PRIVATE_KEY_FORMATS: readonly PrivateKeyFormat[] = Object.freeze([
+  'raw',
+  'pkcs8',
+  'jwk',
+  'pem',
+]);
+export const PUBLIC_KEY_FORMATS: readonly PublicKeyFormat[] = Object.freeze([
+  'raw',
+  'spki',
+  'jwk',
+  'pem',
+]);
 
 /** A JSON Web Key (RFC 7517) with the members of kty OKP, EC, RSA and AKP. */
 export interface Jwk {
@@ -167,8 +182,21 @@ export interface KeysFamily {
 // ---------------------------------------------------------------------------------------------
 // Shared by both providers
 
+/**
+ * Runs synchronous work behind the async API: the result resolves, a throw (argument errors
+ * included) becomes a rejection, as it would from an `async` function.
+ */
+export function promised<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    resolve(fn());
+  });
+}
+
 /** Validates `generate` arguments; returns the RSA modulus size (0 for other algorithms). */
-export function checkGenerateArguments(algorithm: unknown, options: unknown): {
+export function checkGenerateArguments(
+  algorithm: unknown,
+  options: unknown,
+): {
   algorithm: AsymmetricAlgorithm;
   modulusBits: number;
 } {
@@ -194,14 +222,23 @@ export function checkGenerateArguments(algorithm: unknown, options: unknown): {
 }
 
 /** Validates import arguments and decodes a private key to neutral material. */
-export function decodePrivateKey(algorithm: unknown, format: unknown, data: unknown): PrivateMaterial {
+export function decodePrivateKey(
+  algorithm: unknown,
+  format: unknown,
+  data: unknown,
+): PrivateMaterial {
   const alg = aoneOf(algorithm, 'algorithm', ASYMMETRIC_ALGORITHMS);
   const fmt = aoneOf(format, 'format', PRIVATE_KEY_FORMATS);
   switch (fmt) {
     case 'raw': {
       const bytes = abytes(data, 'data');
       if (alg === 'rsa') throw new Unsupported('RSA keys have no raw form: use pkcs8, jwk or pem');
-      return { algorithm: alg, secret: checkRawSecret(alg, bytes), publicKey: undefined, expanded: undefined };
+      return {
+        algorithm: alg,
+        secret: checkRawSecret(alg, bytes),
+        publicKey: undefined,
+        expanded: undefined,
+      };
     }
     case 'pkcs8':
       return decodePkcs8(alg, abytes(data, 'data'));
@@ -218,14 +255,19 @@ export function decodePrivateKey(algorithm: unknown, format: unknown, data: unkn
         if (!isEc(alg)) throw new InvalidKey(`key is not an ${alg} key`);
         return decodeEcPrivateKey(alg, der, true);
       }
-      if (label === 'ENCRYPTED PRIVATE KEY') throw new Unsupported('encrypted PKCS#8 is not supported');
+      if (label === 'ENCRYPTED PRIVATE KEY')
+        throw new Unsupported('encrypted PKCS#8 is not supported');
       throw new InvalidEncoding('PEM label is not a private key label');
     }
   }
 }
 
 /** Validates import arguments and decodes a public key to neutral material. */
-export function decodePublicKey(algorithm: unknown, format: unknown, data: unknown): PublicMaterial {
+export function decodePublicKey(
+  algorithm: unknown,
+  format: unknown,
+  data: unknown,
+): PublicMaterial {
   const alg = aoneOf(algorithm, 'algorithm', ASYMMETRIC_ALGORITHMS);
   const fmt = aoneOf(format, 'format', PUBLIC_KEY_FORMATS);
   switch (fmt) {
@@ -261,7 +303,8 @@ export function encodePrivateKey(
 ): KeyEncodings[PrivateKeyFormat] {
   switch (format) {
     case 'raw':
-      if (material.algorithm === 'rsa') throw new Unsupported('RSA keys have no raw form: use pkcs8, jwk or pem');
+      if (material.algorithm === 'rsa')
+        throw new Unsupported('RSA keys have no raw form: use pkcs8, jwk or pem');
       return material.secret.slice();
     case 'pkcs8':
       return encodePkcs8(material);
@@ -273,10 +316,14 @@ export function encodePrivateKey(
 }
 
 /** Encodes a public key (EC points must be uncompressed). */
-export function encodePublicKey(material: PublicMaterial, format: PublicKeyFormat): KeyEncodings[PublicKeyFormat] {
+export function encodePublicKey(
+  material: PublicMaterial,
+  format: PublicKeyFormat,
+): KeyEncodings[PublicKeyFormat] {
   switch (format) {
     case 'raw':
-      if (material.algorithm === 'rsa') throw new Unsupported('RSA keys have no raw form: use spki, jwk or pem');
+      if (material.algorithm === 'rsa')
+        throw new Unsupported('RSA keys have no raw form: use spki, jwk or pem');
       return material.raw.slice();
     case 'spki':
       return encodeSpki(material);

@@ -22,10 +22,10 @@ export const RISTRETTO255_UNIFORM_LENGTH = 64;
 /** Bounds on a hash-to-group domain separation tag (RFC 9380 §3.1: non-empty, ≤ 255 bytes). */
 export const RISTRETTO255_MAX_DST_LENGTH = 255;
 
-/** ℓ, little-endian (RFC 9496 §4, the order of the group). */
-export const RISTRETTO255_ORDER: Uint8Array = Uint8Array.from([
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+/** ℓ, little-endian (RFC 9496 §4, the order of the group). Not exported: arrays are mutable. */
+const ORDER: Uint8Array = Uint8Array.from([
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ]);
 
 export interface Ristretto255Scalars {
@@ -118,7 +118,7 @@ export function _ascalar(value: unknown, label: string): Uint8Array {
   const s = abytes(value, label, RISTRETTO255_SCALAR_LENGTH);
   let borrow = 0;
   for (let i = 0; i < RISTRETTO255_SCALAR_LENGTH; i++) {
-    borrow = ((s[i] as number) - (RISTRETTO255_ORDER[i] as number) - borrow) >>> 31;
+    borrow = ((s[i] as number) - (ORDER[i] as number) - borrow) >>> 31;
   }
   // borrow = 1 exactly when s < ℓ.
   if (borrow !== 1) throw new InvalidEncoding(`${label} is not a canonical scalar (must be < ℓ)`);

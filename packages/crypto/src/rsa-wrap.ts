@@ -33,13 +33,31 @@ export interface RsaWrapFamily {
    * Throws TypeError/RangeError for bad arguments (including data too long), TypeError for a
    * key of another provider, InvalidKey for a non-RSA or private key.
    */
-  oaepEncrypt(publicKey: PublicKey, data: Uint8Array, hash: OaepHash, label?: Uint8Array): Promise<Uint8Array>;
+  oaepEncrypt(
+    publicKey: PublicKey,
+    data: Uint8Array,
+    hash: OaepHash,
+    label?: Uint8Array,
+  ): Promise<Uint8Array>;
   /** RSAES-OAEP decryption. Any failure (wrong key, label, hash, length, padding): DecryptionFailed. */
-  oaepDecrypt(privateKey: PrivateKey, ciphertext: Uint8Array, hash: OaepHash, label?: Uint8Array): Promise<Uint8Array>;
+  oaepDecrypt(
+    privateKey: PrivateKey,
+    ciphertext: Uint8Array,
+    hash: OaepHash,
+    label?: Uint8Array,
+  ): Promise<Uint8Array>;
   /** CKM_RSA_AES_KEY_WRAP of `keyData` (1 byte or more). */
-  aesKwpWrap(publicKey: PublicKey, keyData: Uint8Array, options: RsaAesKeyWrapOptions): Promise<Uint8Array>;
+  aesKwpWrap(
+    publicKey: PublicKey,
+    keyData: Uint8Array,
+    options: RsaAesKeyWrapOptions,
+  ): Promise<Uint8Array>;
   /** Inverse of `aesKwpWrap`; any failure is DecryptionFailed. */
-  aesKwpUnwrap(privateKey: PrivateKey, wrapped: Uint8Array, options: RsaAesKeyWrapOptions): Promise<Uint8Array>;
+  aesKwpUnwrap(
+    privateKey: PrivateKey,
+    wrapped: Uint8Array,
+    options: RsaAesKeyWrapOptions,
+  ): Promise<Uint8Array>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -52,7 +70,10 @@ export const OAEP_HASH_LENGTH: Readonly<Record<OaepHash, number>> = Object.freez
 });
 
 /** Validates hash and label. */
-export function checkOaepArguments(hash: unknown, label: unknown): { hash: OaepHash; label: Uint8Array } {
+export function checkOaepArguments(
+  hash: unknown,
+  label: unknown,
+): { hash: OaepHash; label: Uint8Array } {
   return { hash: aoneOf(hash, 'hash', OAEP_HASHES), label: aoptbytes(label, 'label') };
 }
 
@@ -64,17 +85,25 @@ export function oaepMaxLength(modulusBits: number, hash: OaepHash): number {
 /** Throws RangeError when `data` is too long for one OAEP block. */
 export function checkOaepLength(data: Uint8Array, modulusBits: number, hash: OaepHash): void {
   const max = oaepMaxLength(modulusBits, hash);
-  if (data.length > max) throw new RangeError(`data must be at most ${max} bytes for this key and hash`);
+  if (data.length > max)
+    throw new RangeError(`data must be at most ${max} bytes for this key and hash`);
 }
 
 /** Validates the RSA-AES key wrap options; returns the AES key size in bytes. */
-export function checkKeyWrapOptions(options: unknown): { hash: OaepHash; aesKeyBytes: number; label: Uint8Array } {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+export function checkKeyWrapOptions(options: unknown): {
+  hash: OaepHash;
+  aesKeyBytes: number;
+  label: Uint8Array;
+} {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
   const o = options as Record<string, unknown>;
   const { hash, label } = checkOaepArguments(o['hash'], o['label']);
-  const bits = o['aesKeyBits'] ?? 256;
+  const bits = o['aesKeyBits'] === undefined ? 256 : o['aesKeyBits'];
   if (bits !== 128 && bits !== 192 && bits !== 256) {
-    throw new (typeof bits === 'number' ? RangeError : TypeError)('options.aesKeyBits must be 128, 192 or 256');
+    throw new (typeof bits === 'number' ? RangeError : TypeError)(
+      'options.aesKeyBits must be 128, 192 or 256',
+    );
   }
   return { hash, aesKeyBytes: bits / 8, label };
 }

@@ -14,7 +14,6 @@ import {
   SIGNATURE_ALGORITHMS,
   SIGNATURE_SCHEMES,
   type SignatureAlgorithm,
-  type SignatureFamily,
 } from './signature.ts';
 import { webKeys } from './web/keys.ts';
 import { _ed25519Noble, webSignature } from './web/signature.ts';
@@ -51,15 +50,32 @@ interface WycheproofSigGroup {
 
 async function pairsFor(keys: KeysFamily): Promise<Map<AsymmetricAlgorithm, KeyPair>> {
   const out = new Map<AsymmetricAlgorithm, KeyPair>();
-  for (const algorithm of ['ed25519', 'p256', 'p384', 'rsa', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87', 'x25519'] as const) {
-    out.set(algorithm, await keys.generate(algorithm, algorithm === 'rsa' ? { modulusBits: 2048 } : undefined));
+  for (const algorithm of [
+    'ed25519',
+    'p256',
+    'p384',
+    'rsa',
+    'ml-dsa-44',
+    'ml-dsa-65',
+    'ml-dsa-87',
+    'x25519',
+  ] as const) {
+    out.set(
+      algorithm,
+      await keys.generate(algorithm, algorithm === 'rsa' ? { modulusBits: 2048 } : undefined),
+    );
   }
   return out;
 }
 
 async function wycheproof(
   keys: KeysFamily,
-  verify: (key: PublicKey, message: Uint8Array, signature: Uint8Array, group: WycheproofSigGroup) => Promise<boolean>,
+  verify: (
+    key: PublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+    group: WycheproofSigGroup,
+  ) => Promise<boolean>,
   file: string,
   keyAlgorithm: AsymmetricAlgorithm,
 ): Promise<number> {
@@ -74,31 +90,54 @@ async function wycheproof(
     }
     const ok = await verify(key, hex(t['msg']), hex(t['sig']), group);
     // No vector in these files is "acceptable"; if one appears, either outcome passes.
-    if (t.result !== 'acceptable') assert.equal(ok, t.result === 'valid', `${file} tcId ${t.tcId} (${t.comment}) [${t.flags.join(',')}]`);
+    if (t.result !== 'acceptable')
+      assert.equal(
+        ok,
+        t.result === 'valid',
+        `${file} tcId ${t.tcId} (${t.comment}) [${t.flags.join(',')}]`,
+      );
     run++;
   }
   return run;
 }
 
 for (const [name, keys, signature] of providers) {
-  describe(`signature (${name})`, () => {
+  void describe(`signature (${name})`, () => {
     let pairs: Map<AsymmetricAlgorithm, KeyPair>;
     before(async () => {
       pairs = await pairsFor(keys);
     });
-    const pairOf = (algorithm: SignatureAlgorithm): KeyPair => pairs.get(SIGNATURE_SCHEMES[algorithm].key) as KeyPair;
+    const pairOf = (algorithm: SignatureAlgorithm): KeyPair =>
+      pairs.get(SIGNATURE_SCHEMES[algorithm].key) as KeyPair;
 
-    test('sign/verify round trip for every algorithm; altered inputs fail', async () => {
+    void test('sign/verify round trip for every algorithm; altered inputs fail', async () => {
       for (const algorithm of SIGNATURE_ALGORITHMS) {
         const { privateKey, publicKey } = pairOf(algorithm);
         const sig = await signature.sign(algorithm, privateKey, MESSAGE);
         assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, sig), algorithm);
-        assert.equal(await signature.verify(algorithm, publicKey, MESSAGE.subarray(1), sig), false, `${algorithm} message`);
+        assert.equal(
+          await signature.verify(algorithm, publicKey, MESSAGE.subarray(1), sig),
+          false,
+          `${algorithm} message`,
+        );
         for (const flipped of bitFlips(sig, [0, 7, 8 * (sig.length >> 1), sig.length * 8 - 1])) {
-          assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, flipped), false, `${algorithm} flipped`);
+          assert.equal(
+            await signature.verify(algorithm, publicKey, MESSAGE, flipped),
+            false,
+            `${algorithm} flipped`,
+          );
         }
-        for (const bad of [sig.subarray(0, sig.length - 1), Uint8Array.from([...sig, 0]), new Uint8Array(0), new Uint8Array(sig.length)]) {
-          assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, bad), false, `${algorithm} length ${bad.length}`);
+        for (const bad of [
+          sig.subarray(0, sig.length - 1),
+          Uint8Array.from([...sig, 0]),
+          new Uint8Array(0),
+          new Uint8Array(sig.length),
+        ]) {
+          assert.equal(
+            await signature.verify(algorithm, publicKey, MESSAGE, bad),
+            false,
+            `${algorithm} length ${bad.length}`,
+          );
         }
         // Signing never mutates its input.
         const copy = MESSAGE.slice();
@@ -107,25 +146,35 @@ for (const [name, keys, signature] of providers) {
       }
     });
 
-    test('a signature does not verify under another key of the same algorithm', async () => {
+    void test('a signature does not verify under another key of the same algorithm', async () => {
       for (const algorithm of ['ed25519', 'ecdsa-p256-sha256', 'ml-dsa-44'] as const) {
         const other = await keys.generate(SIGNATURE_SCHEMES[algorithm].key);
         const sig = await signature.sign(algorithm, pairOf(algorithm).privateKey, MESSAGE);
-        assert.equal(await signature.verify(algorithm, other.publicKey, MESSAGE, sig), false, algorithm);
+        assert.equal(
+          await signature.verify(algorithm, other.publicKey, MESSAGE, sig),
+          false,
+          algorithm,
+        );
       }
     });
 
-    test('Ed25519 known answers (RFC 8032 §7.1)', async () => {
+    void test('Ed25519 known answers (RFC 8032 §7.1)', async () => {
       for (const v of RFC8032) {
         const key = await keys.importPrivate('ed25519', 'raw', fromHex(v.secret));
         const sig = await signature.sign('ed25519', key, fromHex(v.message));
         assert.equal(toHex(sig), v.signature);
-        assert.ok(await signature.verify('ed25519', await keys.publicKeyOf(key), fromHex(v.message), sig));
-        if (name === 'web') assert.equal(toHex(_ed25519Noble.sign(fromHex(v.secret), fromHex(v.message))), v.signature);
+        assert.ok(
+          await signature.verify('ed25519', await keys.publicKeyOf(key), fromHex(v.message), sig),
+        );
+        if (name === 'web')
+          assert.equal(
+            toHex(_ed25519Noble.sign(fromHex(v.secret), fromHex(v.message))),
+            v.signature,
+          );
       }
     });
 
-    test('ECDSA encodings: P1363 by default, strict DER on request', async () => {
+    void test('ECDSA encodings: P1363 by default, strict DER on request', async () => {
       for (const algorithm of ['ecdsa-p256-sha256', 'ecdsa-p384-sha384'] as const) {
         const { privateKey, publicKey } = pairOf(algorithm);
         const size = SIGNATURE_SCHEMES[algorithm].size as number;
@@ -134,22 +183,46 @@ for (const [name, keys, signature] of providers) {
         const der = await signature.sign(algorithm, privateKey, MESSAGE, { encoding: 'der' });
         assert.equal(der[0], 0x30);
         assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, der, { encoding: 'der' }));
-        assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, ecdsaDerToP1363(der, size) as Uint8Array));
-        assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, ecdsaP1363ToDer(p1363), { encoding: 'der' }));
+        assert.ok(
+          await signature.verify(
+            algorithm,
+            publicKey,
+            MESSAGE,
+            ecdsaDerToP1363(der, size) as Uint8Array,
+          ),
+        );
+        assert.ok(
+          await signature.verify(algorithm, publicKey, MESSAGE, ecdsaP1363ToDer(p1363), {
+            encoding: 'der',
+          }),
+        );
         // The other encoding is not accepted in place of the chosen one.
         assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, der), false);
-        assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, p1363, { encoding: 'der' }), false);
+        assert.equal(
+          await signature.verify(algorithm, publicKey, MESSAGE, p1363, { encoding: 'der' }),
+          false,
+        );
       }
     });
 
-    test('RSA PKCS#1 v1.5 is deterministic and equal across providers; PSS is randomised', async () => {
+    void test('RSA PKCS#1 v1.5 is deterministic and equal across providers; PSS is randomised', async () => {
       const { privateKey } = pairOf('rsa-pkcs1-sha256');
-      for (const algorithm of ['rsa-pkcs1-sha256', 'rsa-pkcs1-sha384', 'rsa-pkcs1-sha512'] as const) {
+      for (const algorithm of [
+        'rsa-pkcs1-sha256',
+        'rsa-pkcs1-sha384',
+        'rsa-pkcs1-sha512',
+      ] as const) {
         const a = await signature.sign(algorithm, privateKey, MESSAGE);
         assert.deepEqual(await signature.sign(algorithm, privateKey, MESSAGE), a);
         assert.equal(a.length, 256);
-        const [, otherKeys, otherSignature] = providers.find(([n]) => n !== name) as (typeof providers)[number];
-        const foreign = await otherKeys.importPrivate('rsa', 'pkcs8', await keys.exportPrivate(privateKey, 'pkcs8'));
+        const [, otherKeys, otherSignature] = providers.find(
+          ([n]) => n !== name,
+        ) as (typeof providers)[number];
+        const foreign = await otherKeys.importPrivate(
+          'rsa',
+          'pkcs8',
+          await keys.exportPrivate(privateKey, 'pkcs8'),
+        );
         assert.deepEqual(await otherSignature.sign(algorithm, foreign, MESSAGE), a, algorithm);
       }
       const pss1 = await signature.sign('rsa-pss-sha256', privateKey, MESSAGE);
@@ -157,112 +230,223 @@ for (const [name, keys, signature] of providers) {
       assert.notDeepEqual(pss1, pss2);
     });
 
-    test('ML-DSA context strings bind the signature', async () => {
+    void test('ML-DSA context strings bind the signature', async () => {
       for (const algorithm of ['ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'] as const) {
         const { privateKey, publicKey } = pairOf(algorithm);
         const context = new TextEncoder().encode('custos/test');
         const sig = await signature.sign(algorithm, privateKey, MESSAGE, { context });
         assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, sig, { context }));
-        assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, sig), false, 'no context');
-        assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, sig, { context: context.subarray(1) }), false);
+        assert.equal(
+          await signature.verify(algorithm, publicKey, MESSAGE, sig),
+          false,
+          'no context',
+        );
+        assert.equal(
+          await signature.verify(algorithm, publicKey, MESSAGE, sig, {
+            context: context.subarray(1),
+          }),
+          false,
+        );
         // An empty context is the same as none (FIPS 204 §5.2).
-        const plain = await signature.sign(algorithm, privateKey, MESSAGE, { context: new Uint8Array(0) });
+        const plain = await signature.sign(algorithm, privateKey, MESSAGE, {
+          context: new Uint8Array(0),
+        });
         assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, plain));
-        const max = await signature.sign(algorithm, privateKey, MESSAGE, { context: new Uint8Array(255) });
-        assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, max, { context: new Uint8Array(255) }));
+        const max = await signature.sign(algorithm, privateKey, MESSAGE, {
+          context: new Uint8Array(255),
+        });
+        assert.ok(
+          await signature.verify(algorithm, publicKey, MESSAGE, max, {
+            context: new Uint8Array(255),
+          }),
+        );
       }
     });
 
-    test('cross-provider: each provider verifies the other one\'s signatures', async () => {
-      const [, otherKeys, otherSignature] = providers.find(([n]) => n !== name) as (typeof providers)[number];
+    void test("cross-provider: each provider verifies the other one's signatures", async () => {
+      const [, otherKeys, otherSignature] = providers.find(
+        ([n]) => n !== name,
+      ) as (typeof providers)[number];
       for (const algorithm of SIGNATURE_ALGORITHMS) {
         const { privateKey, publicKey } = pairOf(algorithm);
         const keyAlgorithm = SIGNATURE_SCHEMES[algorithm].key;
-        const foreignPrivate = await otherKeys.importPrivate(keyAlgorithm, 'pkcs8', await keys.exportPrivate(privateKey, 'pkcs8'));
-        const foreignPublic = await otherKeys.importPublic(keyAlgorithm, 'spki', await keys.exportPublic(publicKey, 'spki'));
-        const options = algorithm.startsWith('ml-dsa') ? { context: Uint8Array.of(1, 2, 3) } : undefined;
+        const foreignPrivate = await otherKeys.importPrivate(
+          keyAlgorithm,
+          'pkcs8',
+          await keys.exportPrivate(privateKey, 'pkcs8'),
+        );
+        const foreignPublic = await otherKeys.importPublic(
+          keyAlgorithm,
+          'spki',
+          await keys.exportPublic(publicKey, 'spki'),
+        );
+        const options = algorithm.startsWith('ml-dsa')
+          ? { context: Uint8Array.of(1, 2, 3) }
+          : undefined;
         const mine = await signature.sign(algorithm, privateKey, MESSAGE, options);
-        assert.ok(await otherSignature.verify(algorithm, foreignPublic, MESSAGE, mine, options), `${algorithm} mine → other`);
+        assert.ok(
+          await otherSignature.verify(algorithm, foreignPublic, MESSAGE, mine, options),
+          `${algorithm} mine → other`,
+        );
         const theirs = await otherSignature.sign(algorithm, foreignPrivate, MESSAGE, options);
-        assert.ok(await signature.verify(algorithm, publicKey, MESSAGE, theirs, options), `${algorithm} other → mine`);
+        assert.ok(
+          await signature.verify(algorithm, publicKey, MESSAGE, theirs, options),
+          `${algorithm} other → mine`,
+        );
         const altered = theirs.slice();
         altered[altered.length >> 1] = (altered[altered.length >> 1] as number) ^ 0x10;
-        assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, altered, options), false, `${algorithm} altered`);
+        assert.equal(
+          await signature.verify(algorithm, publicKey, MESSAGE, altered, options),
+          false,
+          `${algorithm} altered`,
+        );
       }
     });
 
-    test('Wycheproof Ed25519', { skip: vectorsSkipReason('wycheproof/ed25519_test.json') }, async () => {
-      const run = await wycheproof(keys, (key, m, s) => signature.verify('ed25519', key, m, s), 'ed25519_test.json', 'ed25519');
-      assert.equal(run, 151);
-      if (name === 'web') {
-        // The pure-JS fallback must agree with WebCrypto on every vector.
-        const n = await wycheproof(keys, async (_key, m, s, g) => _ed25519Noble.verify(hex(g.publicKey.pk), m, s), 'ed25519_test.json', 'ed25519');
-        assert.equal(n, 151);
-      }
-    });
+    void test(
+      'Wycheproof Ed25519',
+      { skip: vectorsSkipReason('wycheproof/ed25519_test.json') },
+      async () => {
+        const run = await wycheproof(
+          keys,
+          (key, m, s) => signature.verify('ed25519', key, m, s),
+          'ed25519_test.json',
+          'ed25519',
+        );
+        assert.equal(run, 151);
+        if (name === 'web') {
+          // The pure-JS fallback must agree with WebCrypto on every vector.
+          const n = await wycheproof(
+            keys,
+            (_key, m, s, g) => Promise.resolve(_ed25519Noble.verify(hex(g.publicKey.pk), m, s)),
+            'ed25519_test.json',
+            'ed25519',
+          );
+          assert.equal(n, 151);
+        }
+      },
+    );
 
-    test('Wycheproof ECDSA P-256 SHA-256, DER', { skip: vectorsSkipReason('wycheproof/ecdsa_secp256r1_sha256_test.json') }, async () => {
-      const run = await wycheproof(
-        keys,
-        (key, m, s) => signature.verify('ecdsa-p256-sha256', key, m, s, { encoding: 'der' }),
-        'ecdsa_secp256r1_sha256_test.json',
-        'p256',
-      );
-      assert.equal(run, 484);
-    });
+    void test(
+      'Wycheproof ECDSA P-256 SHA-256, DER',
+      { skip: vectorsSkipReason('wycheproof/ecdsa_secp256r1_sha256_test.json') },
+      async () => {
+        const run = await wycheproof(
+          keys,
+          (key, m, s) => signature.verify('ecdsa-p256-sha256', key, m, s, { encoding: 'der' }),
+          'ecdsa_secp256r1_sha256_test.json',
+          'p256',
+        );
+        assert.equal(run, 484);
+      },
+    );
 
-    test('Wycheproof ECDSA P-256 SHA-256, P1363', { skip: vectorsSkipReason('wycheproof/ecdsa_secp256r1_sha256_p1363_test.json') }, async () => {
-      const run = await wycheproof(
-        keys,
-        (key, m, s) => signature.verify('ecdsa-p256-sha256', key, m, s),
-        'ecdsa_secp256r1_sha256_p1363_test.json',
-        'p256',
-      );
-      assert.equal(run, 262);
-    });
+    void test(
+      'Wycheproof ECDSA P-256 SHA-256, P1363',
+      { skip: vectorsSkipReason('wycheproof/ecdsa_secp256r1_sha256_p1363_test.json') },
+      async () => {
+        const run = await wycheproof(
+          keys,
+          (key, m, s) => signature.verify('ecdsa-p256-sha256', key, m, s),
+          'ecdsa_secp256r1_sha256_p1363_test.json',
+          'p256',
+        );
+        assert.equal(run, 262);
+      },
+    );
 
-    test('Wycheproof RSA-PSS 2048 SHA-256 MGF1 salt 32', { skip: vectorsSkipReason('wycheproof/rsa_pss_2048_sha256_mgf1_32_test.json') }, async () => {
-      const run = await wycheproof(
-        keys,
-        (key, m, s) => signature.verify('rsa-pss-sha256', key, m, s),
-        'rsa_pss_2048_sha256_mgf1_32_test.json',
-        'rsa',
-      );
-      assert.equal(run, 108);
-    });
+    void test(
+      'Wycheproof RSA-PSS 2048 SHA-256 MGF1 salt 32',
+      { skip: vectorsSkipReason('wycheproof/rsa_pss_2048_sha256_mgf1_32_test.json') },
+      async () => {
+        const run = await wycheproof(
+          keys,
+          (key, m, s) => signature.verify('rsa-pss-sha256', key, m, s),
+          'rsa_pss_2048_sha256_mgf1_32_test.json',
+          'rsa',
+        );
+        assert.equal(run, 108);
+      },
+    );
 
-    describe('hostile input', () => {
-      test('argument types: algorithm, key, message, signature, options', async () => {
+    void describe('hostile input', () => {
+      void test('argument types: algorithm, key, message, signature, options', async () => {
         const { privateKey, publicKey } = pairOf('ed25519');
         const sig = await signature.sign('ed25519', privateKey, MESSAGE);
         for (const bad of [undefined, null, 'ED25519', 'ecdsa-p256', 'rsa-pss-sha1', 7]) {
-          await assertArgumentErrorAsync(() => signature.sign(bad as never, privateKey, MESSAGE), `sign algorithm ${String(bad)}`);
-          await assertArgumentErrorAsync(() => signature.verify(bad as never, publicKey, MESSAGE, sig), `verify algorithm ${String(bad)}`);
+          await assertArgumentErrorAsync(
+            () => signature.sign(bad as never, privateKey, MESSAGE),
+            `sign algorithm ${String(bad)}`,
+          );
+          await assertArgumentErrorAsync(
+            () => signature.verify(bad as never, publicKey, MESSAGE, sig),
+            `verify algorithm ${String(bad)}`,
+          );
         }
         for (const bad of notBytes) {
-          await assertArgumentErrorAsync(() => signature.sign('ed25519', privateKey, bad as never), 'sign message');
-          await assertArgumentErrorAsync(() => signature.verify('ed25519', publicKey, bad as never, sig), 'verify message');
-          await assertArgumentErrorAsync(() => signature.verify('ed25519', publicKey, MESSAGE, bad as never), 'verify signature');
+          await assertArgumentErrorAsync(
+            () => signature.sign('ed25519', privateKey, bad as never),
+            'sign message',
+          );
+          await assertArgumentErrorAsync(
+            () => signature.verify('ed25519', publicKey, bad as never, sig),
+            'verify message',
+          );
+          await assertArgumentErrorAsync(
+            () => signature.verify('ed25519', publicKey, MESSAGE, bad as never),
+            'verify signature',
+          );
         }
-        for (const bad of [undefined, null, {}, 'key', new Uint8Array(32), { algorithm: 'ed25519', type: 'private' }]) {
-          await assertArgumentErrorAsync(() => signature.sign('ed25519', bad as never, MESSAGE), 'sign key');
-          await assertArgumentErrorAsync(() => signature.verify('ed25519', bad as never, MESSAGE, sig), 'verify key');
+        for (const bad of [
+          undefined,
+          null,
+          {},
+          'key',
+          new Uint8Array(32),
+          { algorithm: 'ed25519', type: 'private' },
+        ]) {
+          await assertArgumentErrorAsync(
+            () => signature.sign('ed25519', bad as never, MESSAGE),
+            'sign key',
+          );
+          await assertArgumentErrorAsync(
+            () => signature.verify('ed25519', bad as never, MESSAGE, sig),
+            'verify key',
+          );
         }
         for (const bad of ['der', 5, null]) {
-          await assertArgumentErrorAsync(() => signature.sign('ed25519', privateKey, MESSAGE, bad as never), 'options type');
+          await assertArgumentErrorAsync(
+            () => signature.sign('ed25519', privateKey, MESSAGE, bad as never),
+            'options type',
+          );
         }
-        await assertArgumentErrorAsync(() => signature.sign('ed25519', privateKey, MESSAGE, { encoding: 'der' }), 'encoding on ed25519');
         await assertArgumentErrorAsync(
-          () => signature.sign('ecdsa-p256-sha256', pairOf('ecdsa-p256-sha256').privateKey, MESSAGE, { encoding: 'asn1' as never }),
+          () => signature.sign('ed25519', privateKey, MESSAGE, { encoding: 'der' }),
+          'encoding on ed25519',
+        );
+        await assertArgumentErrorAsync(
+          () =>
+            signature.sign('ecdsa-p256-sha256', pairOf('ecdsa-p256-sha256').privateKey, MESSAGE, {
+              encoding: 'asn1' as never,
+            }),
           'bad encoding',
         );
-        await assertArgumentErrorAsync(() => signature.sign('ed25519', privateKey, MESSAGE, { context: Uint8Array.of(1) }), 'context on ed25519');
+        await assertArgumentErrorAsync(
+          () => signature.sign('ed25519', privateKey, MESSAGE, { context: Uint8Array.of(1) }),
+          'context on ed25519',
+        );
         const mlDsa = pairOf('ml-dsa-44').privateKey;
-        await assertArgumentErrorAsync(() => signature.sign('ml-dsa-44', mlDsa, MESSAGE, { context: new Uint8Array(256) }), 'context 256');
-        await assertArgumentErrorAsync(() => signature.sign('ml-dsa-44', mlDsa, MESSAGE, { context: 'ctx' as never }), 'context type');
+        await assertArgumentErrorAsync(
+          () => signature.sign('ml-dsa-44', mlDsa, MESSAGE, { context: new Uint8Array(256) }),
+          'context 256',
+        );
+        await assertArgumentErrorAsync(
+          () => signature.sign('ml-dsa-44', mlDsa, MESSAGE, { context: 'ctx' as never }),
+          'context type',
+        );
       });
 
-      test('keys of the wrong algorithm or kind are InvalidKey; foreign keys TypeError', async () => {
+      void test('keys of the wrong algorithm or kind are InvalidKey; foreign keys TypeError', async () => {
         const isInvalidKey = (error: unknown): boolean => error instanceof InvalidKey;
         const cases: [SignatureAlgorithm, AsymmetricAlgorithm][] = [
           ['ed25519', 'x25519'],
@@ -275,19 +459,44 @@ for (const [name, keys, signature] of providers) {
         ];
         for (const [algorithm, keyAlgorithm] of cases) {
           const { privateKey, publicKey } = pairs.get(keyAlgorithm) as KeyPair;
-          await assert.rejects(() => signature.sign(algorithm, privateKey, MESSAGE), isInvalidKey, `${algorithm} with ${keyAlgorithm}`);
-          await assert.rejects(() => signature.verify(algorithm, publicKey, MESSAGE, new Uint8Array(64)), isInvalidKey);
+          await assert.rejects(
+            () => signature.sign(algorithm, privateKey, MESSAGE),
+            isInvalidKey,
+            `${algorithm} with ${keyAlgorithm}`,
+          );
+          await assert.rejects(
+            () => signature.verify(algorithm, publicKey, MESSAGE, new Uint8Array(64)),
+            isInvalidKey,
+          );
         }
         const { privateKey, publicKey } = pairOf('ed25519');
-        await assert.rejects(() => signature.sign('ed25519', publicKey as unknown as PrivateKey, MESSAGE), isInvalidKey);
-        await assert.rejects(() => signature.verify('ed25519', privateKey as unknown as PublicKey, MESSAGE, new Uint8Array(64)), isInvalidKey);
+        await assert.rejects(
+          () => signature.sign('ed25519', publicKey as unknown as PrivateKey, MESSAGE),
+          isInvalidKey,
+        );
+        await assert.rejects(
+          () =>
+            signature.verify(
+              'ed25519',
+              privateKey as unknown as PublicKey,
+              MESSAGE,
+              new Uint8Array(64),
+            ),
+          isInvalidKey,
+        );
         const [, otherKeys] = providers.find(([n]) => n !== name) as (typeof providers)[number];
         const foreign = await otherKeys.generate('ed25519');
-        await assertArgumentErrorAsync(() => signature.sign('ed25519', foreign.privateKey, MESSAGE), 'foreign private');
-        await assertArgumentErrorAsync(() => signature.verify('ed25519', foreign.publicKey, MESSAGE, new Uint8Array(64)), 'foreign public');
+        await assertArgumentErrorAsync(
+          () => signature.sign('ed25519', foreign.privateKey, MESSAGE),
+          'foreign private',
+        );
+        await assertArgumentErrorAsync(
+          () => signature.verify('ed25519', foreign.publicKey, MESSAGE, new Uint8Array(64)),
+          'foreign public',
+        );
       });
 
-      test('malformed DER ECDSA signatures verify false', async () => {
+      void test('malformed DER ECDSA signatures verify false', async () => {
         const algorithm = 'ecdsa-p256-sha256';
         const { privateKey, publicKey } = pairOf(algorithm);
         const der = await signature.sign(algorithm, privateKey, MESSAGE, { encoding: 'der' });
@@ -295,7 +504,10 @@ for (const [name, keys, signature] of providers) {
         const r = p1363.subarray(0, 32);
         const s = p1363.subarray(32);
         const int = (v: Uint8Array, pad = 0): number[] => {
-          const body = [...new Array<number>(pad).fill(0), ...((v[0] as number) & 0x80 ? [0, ...v] : [...v])];
+          const body = [
+            ...new Array<number>(pad).fill(0),
+            ...((v[0] as number) & 0x80 ? [0, ...v] : [...v]),
+          ];
           return [0x02, body.length, ...body];
         };
         const seq = (...parts: number[][]): Uint8Array => {
@@ -315,19 +527,29 @@ for (const [name, keys, signature] of providers) {
           ['empty', new Uint8Array(0)],
         ];
         for (const [label, bad] of cases) {
-          assert.equal(await signature.verify(algorithm, publicKey, MESSAGE, bad, { encoding: 'der' }), false, label);
+          assert.equal(
+            await signature.verify(algorithm, publicKey, MESSAGE, bad, { encoding: 'der' }),
+            false,
+            label,
+          );
         }
       });
 
-      test('property: random signature bytes never verify and never throw', async () => {
+      void test('property: random signature bytes never verify and never throw', async () => {
         const { publicKey } = pairOf('ecdsa-p256-sha256');
         await fc.assert(
-          fc.asyncProperty(fc.uint8Array({ maxLength: 80 }), fc.constantFrom('der', 'p1363'), async (bytes, encoding) => {
-            assert.equal(
-              await signature.verify('ecdsa-p256-sha256', publicKey, MESSAGE, bytes, { encoding: encoding as 'der' | 'p1363' }),
-              false,
-            );
-          }),
+          fc.asyncProperty(
+            fc.uint8Array({ maxLength: 80 }),
+            fc.constantFrom('der', 'p1363'),
+            async (bytes, encoding) => {
+              assert.equal(
+                await signature.verify('ecdsa-p256-sha256', publicKey, MESSAGE, bytes, {
+                  encoding,
+                }),
+                false,
+              );
+            },
+          ),
           { numRuns: 100 },
         );
       });

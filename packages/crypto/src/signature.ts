@@ -101,20 +101,21 @@ export interface SignatureScheme {
   readonly size?: number;
 }
 
-export const SIGNATURE_SCHEMES: Readonly<Record<SignatureAlgorithm, SignatureScheme>> = Object.freeze({
-  ed25519: { key: 'ed25519', scheme: 'ed25519' },
-  'ecdsa-p256-sha256': { key: 'p256', scheme: 'ecdsa', hash: 'sha256', size: 32 },
-  'ecdsa-p384-sha384': { key: 'p384', scheme: 'ecdsa', hash: 'sha384', size: 48 },
-  'rsa-pss-sha256': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha256' },
-  'rsa-pss-sha384': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha384' },
-  'rsa-pss-sha512': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha512' },
-  'rsa-pkcs1-sha256': { key: 'rsa', scheme: 'rsa-pkcs1', hash: 'sha256' },
-  'rsa-pkcs1-sha384': { key: 'rsa', scheme: 'rsa-pkcs1', hash: 'sha384' },
-  'rsa-pkcs1-sha512': { key: 'rsa', scheme: 'rsa-pkcs1', hash: 'sha512' },
-  'ml-dsa-44': { key: 'ml-dsa-44', scheme: 'ml-dsa' },
-  'ml-dsa-65': { key: 'ml-dsa-65', scheme: 'ml-dsa' },
-  'ml-dsa-87': { key: 'ml-dsa-87', scheme: 'ml-dsa' },
-});
+export const SIGNATURE_SCHEMES: Readonly<Record<SignatureAlgorithm, SignatureScheme>> =
+  Object.freeze({
+    ed25519: { key: 'ed25519', scheme: 'ed25519' },
+    'ecdsa-p256-sha256': { key: 'p256', scheme: 'ecdsa', hash: 'sha256', size: 32 },
+    'ecdsa-p384-sha384': { key: 'p384', scheme: 'ecdsa', hash: 'sha384', size: 48 },
+    'rsa-pss-sha256': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha256' },
+    'rsa-pss-sha384': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha384' },
+    'rsa-pss-sha512': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha512' },
+    'rsa-pkcs1-sha256': { key: 'rsa', scheme: 'rsa-pkcs1', hash: 'sha256' },
+    'rsa-pkcs1-sha384': { key: 'rsa', scheme: 'rsa-pkcs1', hash: 'sha384' },
+    'rsa-pkcs1-sha512': { key: 'rsa', scheme: 'rsa-pkcs1', hash: 'sha512' },
+    'ml-dsa-44': { key: 'ml-dsa-44', scheme: 'ml-dsa' },
+    'ml-dsa-65': { key: 'ml-dsa-65', scheme: 'ml-dsa' },
+    'ml-dsa-87': { key: 'ml-dsa-87', scheme: 'ml-dsa' },
+  });
 
 /** FIPS 204 signature sizes. */
 export const ML_DSA_SIGNATURE_LENGTH: Readonly<Record<string, number>> = Object.freeze({

@@ -30,11 +30,12 @@ export function abool(value: unknown, label: string, fallback: boolean): boolean
 
 /** Asserts a plain options object (or undefined, read as empty). */
 export function aoptions<T extends object>(value: T | undefined, label = 'options'): Partial<T> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const v: unknown = value;
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new TypeError(`${label} must be an object`);
   }
-  return value;
+  return v;
 }
 
 /**

@@ -4,8 +4,11 @@
  * logarithms (a rounded log2 gives FF1 the wrong `b` for radix 256, a Wycheproof trap).
  */
 
-/** Largest modulus for which the Number fast paths stay exact: r * 256 + 255 < 2^53 for r < M. */
-export const NUMBER_PATH_MAX = 2 ** 45;
+/**
+ * Largest modulus for which FF1's Number path stays exact: r * 256 + 255 < 2^52 for r < M, so
+ * that a quotient estimate off by one still gives an exact product (see ff1.ts).
+ */
+export const NUMBER_PATH_MAX = 2 ** 44;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const HEX_VALUE = (() => {
@@ -72,7 +75,7 @@ export function numeralsToNumber(
   return v;
 }
 
-/** Largest k with radix^k <= 2^45, so that chunks of k numerals fit a Number exactly. */
+/** Largest k with radix^k <= 2^44, so that chunks of k numerals fit a Number exactly. */
 function chunkDigits(radix: number): number {
   let k = 1;
   let p = radix;

@@ -80,7 +80,7 @@ export class FF3_1 {
 
   #run(numerals: unknown, tweak: unknown, decrypt: boolean): number[] {
     const x = assertNumerals(numerals, this.radix);
-    let t = ZERO_TWEAK;
+    let t: Uint8Array = ZERO_TWEAK;
     if (tweak !== undefined) {
       if (!isBytes(tweak)) throw new TypeError('tweak must be a Uint8Array');
       if (tweak.length !== TWEAK_BYTES) throw new RangeError('FF3-1 tweak must be 7 bytes long');
@@ -136,8 +136,9 @@ export class FF3_1 {
     const out = new Array<number>(n);
     bigIntToNumerals(a, radix, u, out, 0);
     bigIntToNumerals(b, radix, v, out, u);
-    out.splice(0, u, ...out.slice(0, u).reverse());
-    out.splice(u, v, ...out.slice(u).reverse());
+    // A = REV(STR^u(a)), B = REV(STR^v(b)).
+    reverseRange(out, 0, u);
+    reverseRange(out, u, n);
     return out;
   }
 }
@@ -147,4 +148,12 @@ function reversedNum(x: ArrayLike<number>, start: number, end: number, radix: bi
   let v = 0n;
   for (let i = end - 1; i >= start; i--) v = v * radix + BigInt(x[i] as number);
   return v;
+}
+
+function reverseRange(x: number[], start: number, end: number): void {
+  for (let i = start, j = end - 1; i < j; i++, j--) {
+    const tmp = x[i] as number;
+    x[i] = x[j] as number;
+    x[j] = tmp;
+  }
 }

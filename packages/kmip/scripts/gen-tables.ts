@@ -35,15 +35,17 @@ const ENTITIES: Record<string, string> = {
 
 /** Text content of an HTML fragment, entities decoded, whitespace collapsed. */
 function text(fragment: string): string {
-  return fragment
-    // Superscripts carry meaning in names ("GF (2<sup>16</sup>)" is GF(2^16)).
-    .replace(/<sup[^>]*>/gi, '^')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&([a-z]+);/g, (all, name: string) => ENTITIES[name] ?? all)
-    .replace(/&#(\d+);/g, (_all, code: string) => String.fromCharCode(Number(code)))
-    .replace(/[\u2010-\u2015\u0096\u0097]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    fragment
+      // Superscripts carry meaning in names ("GF (2<sup>16</sup>)" is GF(2^16)).
+      .replace(/<sup[^>]*>/gi, '^')
+      .replace(/<[^>]*>/g, '')
+      .replace(/&([a-z]+);/g, (all, name: string) => ENTITIES[name] ?? all)
+      .replace(/&#(\d+);/g, (_all, code: string) => String.fromCharCode(Number(code)))
+      .replace(/[\u2010-\u2015\u0096\u0097]/g, '-')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 interface Section {

@@ -43,7 +43,11 @@ export class _Budget {
 
   item(offset?: number): void {
     if (++this.items > this.maxItems) {
-      throw new KmipCodecError('ERR_KMIP_TOO_MANY_ITEMS', `more than ${this.maxItems} items`, offset);
+      throw new KmipCodecError(
+        'ERR_KMIP_TOO_MANY_ITEMS',
+        `more than ${this.maxItems} items`,
+        offset,
+      );
     }
   }
 

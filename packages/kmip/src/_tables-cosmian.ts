@@ -60,7 +60,8 @@ export const COSMIAN_ENUM_OVERRIDES: Readonly<Record<string, Readonly<Record<str
   },
 };
 
-/** Tag names that Cosmian spells differently from the OASIS normalized name. */
-export const COSMIAN_TAG_OVERRIDES: Readonly<Record<string, string>> = {
-  QLength: 'Qlength',
-};
+/**
+ * Tag names that Cosmian spells differently from the OASIS normalized name beyond dropping
+ * underscores (`PKCS_11Function` → `PKCS11Function`); none known today.
+ */
+export const COSMIAN_TAG_OVERRIDES: Readonly<Record<string, string>> = {};

@@ -147,7 +147,9 @@ function civilFromDays(z: number): [number, number, number] {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -168,9 +170,15 @@ export function _parseIsoDateTime(text: string): { seconds: bigint; micros: numb
   const m = ISO.exec(text);
   if (m === null) return undefined;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59)
+    return undefined;
   let offset = 0;
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z') {
@@ -179,7 +187,8 @@ export function _parseIsoDateTime(text: string): { seconds: bigint; micros: numb
     if (oh > 14 || om > 59) return undefined;
     offset = (zone[0] === '-' ? -1 : 1) * (oh * 3600 + om * 60);
   }
-  const seconds = BigInt(daysFromCivil(y, mo, d)) * 86400n + BigInt(h * 3600 + mi * 60 + s - offset);
+  const seconds =
+    BigInt(daysFromCivil(y, mo, d)) * 86400n + BigInt(h * 3600 + mi * 60 + s - offset);
   const fraction = m[7] === undefined ? 0 : Number(m[7].slice(1).padEnd(6, '0').slice(0, 6));
   return { seconds, micros: fraction };
 }
@@ -223,6 +232,7 @@ export function _formatIsoDateTime(seconds: bigint, zone: 'Z' | '+00:00'): strin
 /** Resolves a tag name of a text encoding; `0x42XXXX` always works. */
 export function _tagOf(name: string, at?: number): number {
   const tag = tagFromName(name);
-  if (tag === undefined) throw new KmipCodecError('ERR_KMIP_BAD_TAG', `unknown tag name "${name.slice(0, 64)}"`, at);
+  if (tag === undefined)
+    throw new KmipCodecError('ERR_KMIP_BAD_TAG', `unknown tag name "${name.slice(0, 64)}"`, at);
   return tag;
 }

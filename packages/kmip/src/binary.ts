@@ -58,14 +58,16 @@ export function decodeTtlv(bytes: Uint8Array, options?: BinaryDecodeOptions): Tt
  */
 export function ttlvMessageLength(header: Uint8Array): number {
   if (!(header instanceof Uint8Array)) throw new TypeError('header must be a Uint8Array');
-  if (header.length < 8) throw new KmipCodecError('ERR_KMIP_TRUNCATED', 'TTLV header needs 8 bytes');
+  if (header.length < 8)
+    throw new KmipCodecError('ERR_KMIP_TRUNCATED', 'TTLV header needs 8 bytes');
   const tag = ((header[0] as number) << 16) | ((header[1] as number) << 8) | (header[2] as number);
   if (!isValidTag(tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag', 0);
   if (header[3] !== TTLV_TYPE_CODE.Structure) {
     throw new KmipCodecError('ERR_KMIP_BAD_TYPE', 'a message must be a Structure', 3);
   }
   const length = new DataView(header.buffer, header.byteOffset, 8).getUint32(4);
-  if (length % 8 !== 0) throw new KmipCodecError('ERR_KMIP_BAD_LENGTH', 'structure length not a multiple of 8', 4);
+  if (length % 8 !== 0)
+    throw new KmipCodecError('ERR_KMIP_BAD_LENGTH', 'structure length not a multiple of 8', 4);
   return 8 + length;
 }
 
@@ -83,7 +85,11 @@ class Reader {
     this.lenientPadding = lenientPadding;
   }
 
-  private fail(code: ConstructorParameters<typeof KmipCodecError>[0], message: string, at: number): never {
+  private fail(
+    code: ConstructorParameters<typeof KmipCodecError>[0],
+    message: string,
+    at: number,
+  ): never {
     throw new KmipCodecError(code, message, at);
   }
 
@@ -95,7 +101,8 @@ class Reader {
   }
 
   private fixed(length: number, expected: number, at: number, type: string): void {
-    if (length !== expected) this.fail('ERR_KMIP_BAD_LENGTH', `${type} length must be ${expected}`, at + 4);
+    if (length !== expected)
+      this.fail('ERR_KMIP_BAD_LENGTH', `${type} length must be ${expected}`, at + 4);
   }
 
   /** Reads the item at `at`, which must end by `limit`; sets `this.end` past its padding. */
@@ -110,13 +117,15 @@ class Reader {
     const length = this.view.getUint32(at + 4);
     const start = at + 8;
     const padded = type === 'Structure' ? length : length + ((8 - (length % 8)) % 8);
-    if (padded > limit - start) this.fail('ERR_KMIP_TRUNCATED', 'declared length exceeds the input', at + 4);
+    if (padded > limit - start)
+      this.fail('ERR_KMIP_TRUNCATED', 'declared length exceeds the input', at + 4);
     const end = start + padded;
     this.end = end;
     const v = this.view;
     switch (type) {
       case 'Structure': {
-        if (length % 8 !== 0) this.fail('ERR_KMIP_BAD_LENGTH', 'structure length not a multiple of 8', at + 4);
+        if (length % 8 !== 0)
+          this.fail('ERR_KMIP_BAD_LENGTH', 'structure length not a multiple of 8', at + 4);
         this.budget.depth(depth, at);
         const items: TtlvItem[] = [];
         let pos = start;
@@ -152,7 +161,11 @@ class Reader {
       }
       case 'BigInteger':
         if (length === 0 || length % 8 !== 0) {
-          this.fail('ERR_KMIP_BAD_LENGTH', 'BigInteger length must be a positive multiple of 8', at + 4);
+          this.fail(
+            'ERR_KMIP_BAD_LENGTH',
+            'BigInteger length must be a positive multiple of 8',
+            at + 4,
+          );
         }
         return { tag, type, value: twosComplementToBigint(b.subarray(start, start + length)) };
       case 'TextString': {
@@ -198,31 +211,55 @@ function bad(message: string): never {
 }
 
 function isItem(value: unknown): value is TtlvItem {
-  return typeof value === 'object' && value !== null && 'tag' in value && 'type' in value && 'value' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'tag' in value &&
+    'type' in value &&
+    'value' in value
+  );
 }
 
 /** Validates `item` and returns its encoded size; collects UTF-8 and BigInteger bytes in order. */
-function measure(item: unknown, depth: number, maxDepth: number, texts: Uint8Array[], bigs: Uint8Array[]): number {
+function measure(
+  item: unknown,
+  depth: number,
+  maxDepth: number,
+  texts: Uint8Array[],
+  bigs: Uint8Array[],
+): number {
   if (!isItem(item)) bad('not a TTLV item');
   if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
   const value: unknown = item.value;
   switch (item.type) {
     case 'Structure': {
-      if (depth > maxDepth) throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
+      if (depth > maxDepth)
+        throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
       if (!Array.isArray(value)) bad('Structure value must be an array');
       let size = 8;
       for (const c of value as unknown[]) size += measure(c, depth + 1, maxDepth, texts, bigs);
-      if (size - 8 > 0xffffffff) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', 'structure over 4 GiB');
+      if (size - 8 > 0xffffffff)
+        throw new KmipCodecError('ERR_KMIP_TOO_LARGE', 'structure over 4 GiB');
       return size;
     }
     case 'Integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isInteger(value) ||
+        value < INT32_MIN ||
+        value > INT32_MAX
+      ) {
         bad('Integer must be a signed 32-bit integer');
       }
       return 16;
     case 'Enumeration':
     case 'Interval':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isInteger(value) ||
+        value < 0 ||
+        value > UINT32_MAX
+      ) {
         bad(`${item.type} must be an unsigned 32-bit integer`);
       }
       return 16;
@@ -244,7 +281,8 @@ function measure(item: unknown, depth: number, maxDepth: number, texts: Uint8Arr
     }
     case 'TextString': {
       if (typeof value !== 'string') bad('TextString must be a string');
-      if (!isWellFormedText(value)) throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
+      if (!isWellFormedText(value))
+        throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
       const bytes = utf8Encoder.encode(value);
       texts.push(bytes);
       return 8 + pad8(bytes.length);

@@ -14,12 +14,22 @@ import { Tag, tagName, _looseKey, type NameStyle } from './tags.ts';
 
 type Extra = {
   ObjectType: { Template: 6 };
+  KeyFormatType: {
+    TransparentECDSAPrivateKey: 0x0e;
+    TransparentECDSAPublicKey: 0x0f;
+    TransparentECDHPrivateKey: 0x10;
+    TransparentECDHPublicKey: 0x11;
+    TransparentECMQVPrivateKey: 0x12;
+    TransparentECMQVPublicKey: 0x13;
+  };
   MaskGenerator: { MGF1: 1 };
   ResultReason: { IllegalOperation: 0x0b; IndexOutOfBounds: 0x0e };
   PKCS_11Function: Readonly<Record<string, number>>;
   PKCS_11ReturnCode: Readonly<Record<string, number>> & { OK: 0 };
 };
-type AllEnums = { [K in keyof typeof ENUMS_21]: (typeof ENUMS_21)[K] & (K extends keyof Extra ? Extra[K] : unknown) } & Pick<Extra, 'PKCS_11Function' | 'PKCS_11ReturnCode'>;
+type AllEnums = {
+  [K in keyof typeof ENUMS_21]: (typeof ENUMS_21)[K] & (K extends keyof Extra ? Extra[K] : unknown);
+} & Pick<Extra, 'PKCS_11Function' | 'PKCS_11ReturnCode'>;
 
 /** Every KMIP enumeration by name: `Enum.HashingAlgorithm.SHA_256 === 6`. */
 export const Enum: AllEnums = (() => {
@@ -93,7 +103,11 @@ export function _words(name: string): string {
     .replace(/_+/g, '_');
 }
 
-function buildTable(name: string, values: Readonly<Record<string, number>>, preferred?: Readonly<Record<string, number>>): EnumTable {
+function buildTable(
+  name: string,
+  values: Readonly<Record<string, number>>,
+  preferred?: Readonly<Record<string, number>>,
+): EnumTable {
   const table: EnumTable = {
     name,
     oasis: new Map(),
@@ -105,7 +119,8 @@ function buildTable(name: string, values: Readonly<Record<string, number>>, pref
     table.byName.set(valueName, value);
     const cosmian = cosmianSpelling(name, valueName);
     table.byName.set(cosmian, value);
-    if (!table.cosmian.has(value) || preferred?.[valueName] === value) table.cosmian.set(value, cosmian);
+    if (!table.cosmian.has(value) || preferred?.[valueName] === value)
+      table.cosmian.set(value, cosmian);
     for (const spelling of [valueName, cosmian]) {
       const key = _looseKey(spelling);
       const seen = table.loose.get(key);
@@ -115,13 +130,16 @@ function buildTable(name: string, values: Readonly<Record<string, number>>, pref
   for (const [valueName, value] of Object.entries(values)) {
     add(valueName, value);
     // Errata and 1.x values (`preferred`) win over the 2.1 printing for the OASIS name.
-    if (!table.oasis.has(value) || preferred?.[valueName] === value) table.oasis.set(value, valueName);
+    if (!table.oasis.has(value) || preferred?.[valueName] === value)
+      table.oasis.set(value, valueName);
   }
   return table;
 }
 
 const tables = new Map<string, EnumTable>();
-for (const [name, values] of Object.entries(Enum as unknown as Record<string, Record<string, number>>)) {
+for (const [name, values] of Object.entries(
+  Enum as unknown as Record<string, Record<string, number>>,
+)) {
   tables.set(name, buildTable(name, values, ENUMS_EXTRA[name]));
 }
 // The Tag enumeration (Attribute Reference, Tag items) has the tags themselves as values.
@@ -158,7 +176,11 @@ export function enumerationForTag(tag: number): string | undefined {
 }
 
 /** Value name in the given style, or undefined when the enumeration has no name for it. */
-export function enumName(enumeration: string, value: number, style: NameStyle = 'oasis'): string | undefined {
+export function enumName(
+  enumeration: string,
+  value: number,
+  style: NameStyle = 'oasis',
+): string | undefined {
   const table = tables.get(enumeration);
   if (table === undefined) return undefined;
   return (style === 'cosmian' ? table.cosmian : table.oasis).get(value);

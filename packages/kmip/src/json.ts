@@ -34,7 +34,7 @@ import {
   _parseUint32,
   _tagOf,
 } from './_text.ts';
-import { ObjectType } from './enums.ts';
+import { ObjectType, enumName, enumValue } from './enums.ts';
 import { Tag, isValidTag, tagHex, tagName, type NameStyle } from './tags.ts';
 import {
   INT32_MAX,
@@ -45,6 +45,7 @@ import {
   isTtlvType,
   isWellFormedText,
   type TtlvItem,
+  type TtlvStructure,
   type TtlvType,
 } from './ttlv.ts';
 
@@ -69,14 +70,16 @@ export function decodeJson(input: string | Uint8Array | object, limits?: DecodeL
     let text: string;
     if (typeof input === 'string') text = input;
     else {
-      if (input.length > l.maxBytes) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input larger than ${l.maxBytes} bytes`);
+      if (input.length > l.maxBytes)
+        throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input larger than ${l.maxBytes} bytes`);
       try {
         text = utf8.decode(input);
       } catch {
         throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'input is not valid UTF-8');
       }
     }
-    if (text.length > l.maxBytes) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input longer than ${l.maxBytes}`);
+    if (text.length > l.maxBytes)
+      throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input longer than ${l.maxBytes}`);
     // Each TTLV level is an object inside an array: bound the JSON nesting before parsing.
     checkNesting(text, 2 * l.maxDepth + 1);
     try {
@@ -131,19 +134,29 @@ class JsonReader {
     this.budget = budget;
   }
 
-  fail(message: string, path: string, code: ConstructorParameters<typeof KmipCodecError>[0] = 'ERR_KMIP_SYNTAX'): never {
+  fail(
+    message: string,
+    path: string,
+    code: ConstructorParameters<typeof KmipCodecError>[0] = 'ERR_KMIP_SYNTAX',
+  ): never {
     throw new KmipCodecError(code, `${path}: ${message}`);
   }
 
   node(raw: unknown, depth: number, siblings: _SiblingContext, path: string): TtlvItem {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) this.fail('expected a TTLV object', path);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      this.fail('expected a TTLV object', path);
     this.budget.item();
     const obj = raw as Record<string, unknown>;
-    for (const key of Object.keys(obj)) if (!KEYS.has(key)) this.fail(`unexpected key "${key.slice(0, 32)}"`, path);
+    for (const key of Object.keys(obj))
+      if (!KEYS.has(key)) this.fail(`unexpected key "${key.slice(0, 32)}"`, path);
     const tagText = obj['tag'];
     if (typeof tagText !== 'string') this.fail('"tag" must be a string', path);
     let tag: number;
-    if (tagText === 'Object' && siblings.objectType !== undefined && OBJECT_TAGS.has(siblings.objectType)) {
+    if (
+      tagText === 'Object' &&
+      siblings.objectType !== undefined &&
+      OBJECT_TAGS.has(siblings.objectType)
+    ) {
       tag = OBJECT_TAGS.get(siblings.objectType) as number;
     } else {
       try {
@@ -155,11 +168,13 @@ class JsonReader {
     const typeText = obj['type'] ?? 'Structure';
     if (!isTtlvType(typeText)) this.fail('unknown "type"', path, 'ERR_KMIP_BAD_TYPE');
     const type: TtlvType = typeText;
-    if (obj['name'] !== undefined && typeof obj['name'] !== 'string') this.fail('"name" must be a string', path);
+    if (obj['name'] !== undefined && typeof obj['name'] !== 'string')
+      this.fail('"name" must be a string', path);
     const value = obj['value'];
     const here = `${path}.${tagText.slice(0, 48)}`;
     if (type === 'Structure') {
-      if (value !== undefined && value !== null && !Array.isArray(value)) this.fail('a Structure value must be an array', here);
+      if (value !== undefined && value !== null && !Array.isArray(value))
+        this.fail('a Structure value must be an array', here);
       this.budget.depth(depth);
       const items: TtlvItem[] = [];
       const ctx = new _SiblingContext();
@@ -180,12 +195,18 @@ class JsonReader {
   }
 }
 
-function jsonValue(tag: number, type: TtlvType, value: unknown, siblings: _SiblingContext): TtlvItem {
+function jsonValue(
+  tag: number,
+  type: TtlvType,
+  value: unknown,
+  siblings: _SiblingContext,
+): TtlvItem {
   const vtag = siblings.valueTag(tag);
   switch (type) {
     case 'Integer': {
       if (typeof value === 'number') {
-        if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) _fail('Integer out of range');
+        if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX)
+          _fail('Integer out of range');
         return { tag, type, value };
       }
       if (typeof value !== 'string') return _fail('Integer must be a number or a string');
@@ -198,14 +219,16 @@ function jsonValue(tag: number, type: TtlvType, value: unknown, siblings: _Sibli
         if (!Number.isSafeInteger(value)) _fail('BigInteger number must be a safe integer');
         return { tag, type, value: BigInt(value) };
       }
-      if (typeof value !== 'string' || !value.startsWith('0x')) return _fail('BigInteger must be a number or 0x hex');
+      if (typeof value !== 'string' || !value.startsWith('0x'))
+        return _fail('BigInteger must be a number or 0x hex');
       const bytes = hexToBytes(value.slice(2));
       if (bytes === undefined || bytes.length === 0) return _fail('BigInteger hex is malformed');
       return { tag, type, value: twosComplementToBigint(bytes) };
     }
     case 'Enumeration': {
       if (typeof value === 'number') {
-        if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) _fail('Enumeration out of range');
+        if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX)
+          _fail('Enumeration out of range');
         return { tag, type, value };
       }
       if (typeof value !== 'string') return _fail('Enumeration must be a number or a string');
@@ -213,11 +236,13 @@ function jsonValue(tag: number, type: TtlvType, value: unknown, siblings: _Sibli
     }
     case 'Boolean':
       if (typeof value === 'boolean') return { tag, type, value };
-      if (typeof value === 'string' && /^0x0{15}[01]$/.test(value)) return { tag, type, value: value.endsWith('1') };
+      if (typeof value === 'string' && /^0x0{15}[01]$/.test(value))
+        return { tag, type, value: value.endsWith('1') };
       return _fail('Boolean must be true, false or 0x hex');
     case 'TextString':
       if (typeof value !== 'string') return _fail('TextString must be a string');
-      if (!isWellFormedText(value)) throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
+      if (!isWellFormedText(value))
+        throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
       return { tag, type, value };
     case 'ByteString': {
       if (typeof value !== 'string') return _fail('ByteString must be a hex string');
@@ -231,7 +256,8 @@ function jsonValue(tag: number, type: TtlvType, value: unknown, siblings: _Sibli
       return { tag, type, value: _parseDateTime(value) };
     case 'Interval': {
       if (typeof value === 'number') {
-        if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) _fail('Interval out of range');
+        if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX)
+          _fail('Interval out of range');
         return { tag, type, value };
       }
       const v = typeof value === 'string' ? _parseUint32(value) : undefined;
@@ -285,12 +311,19 @@ function badValue(message: string): never {
   throw new KmipCodecError('ERR_KMIP_BAD_VALUE', message);
 }
 
-function writeNode(item: TtlvItem, style: NameStyle, depth: number, maxDepth: number, siblings: _SiblingContext): JsonTtlv {
+function writeNode(
+  item: TtlvItem,
+  style: NameStyle,
+  depth: number,
+  maxDepth: number,
+  siblings: _SiblingContext,
+): JsonTtlv {
   if (typeof item !== 'object' || item === null) badValue('not a TTLV item');
   if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
   const tag = tagName(item.tag, style) ?? tagHex(item.tag);
   if (item.type === 'Structure') {
-    if (depth > maxDepth) throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
+    if (depth > maxDepth)
+      throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
     if (!Array.isArray(item.value)) badValue('Structure value must be an array');
     const ctx = new _SiblingContext();
     const value = item.value.map((c) => {
@@ -308,7 +341,8 @@ function jsonScalar(item: TtlvItem, style: NameStyle, siblings: _SiblingContext)
   const v: unknown = item.value;
   switch (item.type) {
     case 'Integer':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) badValue('Integer out of range');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX)
+        badValue('Integer out of range');
       return style === 'oasis' ? (_formatMaskText(v, vtag, '|') ?? v) : v;
     case 'LongInteger':
       checkLong(v, 'LongInteger');
@@ -318,14 +352,16 @@ function jsonScalar(item: TtlvItem, style: NameStyle, siblings: _SiblingContext)
       if (typeof v !== 'bigint') badValue('BigInteger must be a bigint');
       return `0x${bytesToHex(bigintToTwosComplement(v))}`;
     case 'Enumeration':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX) badValue('Enumeration out of range');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX)
+        badValue('Enumeration out of range');
       return _formatEnumeration(v, vtag, style);
     case 'Boolean':
       if (typeof v !== 'boolean') badValue('Boolean must be a boolean');
       return v;
     case 'TextString':
       if (typeof v !== 'string') badValue('TextString must be a string');
-      if (!isWellFormedText(v)) throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
+      if (!isWellFormedText(v))
+        throw new KmipCodecError('ERR_KMIP_BAD_UTF8', 'TextString has a lone surrogate');
       return v;
     case 'ByteString':
       if (!(v instanceof Uint8Array)) badValue('ByteString must be a Uint8Array');
@@ -334,7 +370,8 @@ function jsonScalar(item: TtlvItem, style: NameStyle, siblings: _SiblingContext)
       checkLong(v, 'DateTime');
       return _formatIsoDateTime(v, 'Z') ?? _hex64(v);
     case 'Interval':
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX) badValue('Interval out of range');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > UINT32_MAX)
+        badValue('Interval out of range');
       return v;
     case 'DateTimeExtended':
       checkLong(v, 'DateTimeExtended');
@@ -345,5 +382,63 @@ function jsonScalar(item: TtlvItem, style: NameStyle, siblings: _SiblingContext)
 }
 
 function checkLong(v: unknown, type: string): asserts v is bigint {
-  if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX) badValue(`${type} must be a signed 64-bit bigint`);
+  if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX)
+    badValue(`${type} must be a signed 64-bit bigint`);
+}
+
+/**
+ * Cosmian KMS accepts on `POST /kmip/2_1` a bare operation instead of a Request Message:
+ * `{"tag":"Create","value":[...payload items]}`, answered by `{"tag":"CreateResponse",...}`.
+ * This reads such a document: the operation, whether it is a response, and the payload as a
+ * Request/Response Payload structure.
+ * @throws KmipCodecError when the root tag is not an operation name.
+ */
+export function decodeJsonOperation(
+  input: string | Uint8Array | object,
+  limits?: DecodeLimits,
+): { operation: number; response: boolean; payload: TtlvStructure } {
+  let root: unknown = input;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const l = _limits(limits);
+    const text =
+      typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
+    if (text.length > l.maxBytes)
+      throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input longer than ${l.maxBytes}`);
+    checkNesting(text, 2 * l.maxDepth + 1);
+    try {
+      root = JSON.parse(text);
+    } catch {
+      throw new KmipCodecError('ERR_KMIP_SYNTAX', 'not JSON');
+    }
+  }
+  if (typeof root !== 'object' || root === null || Array.isArray(root))
+    throw new KmipCodecError('ERR_KMIP_SYNTAX', 'expected an object');
+  const { tag, value } = root as { tag?: unknown; value?: unknown };
+  if (typeof tag !== 'string')
+    throw new KmipCodecError('ERR_KMIP_SYNTAX', '"tag" must be a string');
+  const response = tag.endsWith('Response');
+  const operation = enumValue('Operation', response ? tag.slice(0, -'Response'.length) : tag);
+  if (operation === undefined)
+    throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'root tag is not an operation name');
+  const payloadTag = response ? 'ResponsePayload' : 'RequestPayload';
+  const item = decodeJson({ tag: payloadTag, value: value ?? [] }, limits);
+  return { operation, response, payload: item as TtlvStructure };
+}
+
+/** Writes a payload as a Cosmian bare operation document (see `decodeJsonOperation`). */
+export function encodeJsonOperation(
+  operation: number,
+  response: boolean,
+  payload: TtlvStructure,
+  options?: JsonEncodeOptions,
+): string {
+  const style = options?.style ?? 'cosmian';
+  const name = enumName('Operation', operation, style);
+  if (name === undefined) throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'unknown operation');
+  const body = toJsonTtlv(payload, options);
+  const doc =
+    style === 'cosmian'
+      ? { tag: `${name}${response ? 'Response' : ''}`, value: body.value }
+      : { tag: `${name}${response ? 'Response' : ''}`, type: 'Structure', value: body.value };
+  return JSON.stringify(doc, null, options?.indent);
 }

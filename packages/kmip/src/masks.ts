@@ -62,7 +62,8 @@ export function formatMask(mask: string, value: number, separator: string): stri
       rest = (rest & ~bit) >>> 0;
     }
   }
-  if (rest !== 0 || parts.length === 0) parts.push(`0x${rest.toString(16).toUpperCase().padStart(8, '0')}`);
+  if (rest !== 0 || parts.length === 0)
+    parts.push(`0x${rest.toString(16).toUpperCase().padStart(8, '0')}`);
   return parts.join(separator);
 }
 

@@ -47,7 +47,10 @@ const textByValue = new Map<number, string>(
 
 /** True for a value in the standard (0x42xxxx) or extension (0x54xxxx) tag ranges. */
 export function isValidTag(tag: number): boolean {
-  return Number.isInteger(tag) && ((tag >= 0x420000 && tag <= 0x42ffff) || (tag >= 0x540000 && tag <= 0x54ffff));
+  return (
+    Number.isInteger(tag) &&
+    ((tag >= 0x420000 && tag <= 0x42ffff) || (tag >= 0x540000 && tag <= 0x54ffff))
+  );
 }
 
 /** Name of a tag in the given style, or undefined for an unnamed tag (extensions). */

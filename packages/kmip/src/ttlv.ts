@@ -99,20 +99,24 @@ export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;
 
 function atag(tag: unknown): number {
-  if (typeof tag !== 'number' || !Number.isInteger(tag)) throw new TypeError('tag must be an integer');
-  if (!isValidTag(tag)) throw new RangeError('tag must be in 0x420000-0x42FFFF or 0x540000-0x54FFFF');
+  if (typeof tag !== 'number' || !Number.isInteger(tag))
+    throw new TypeError('tag must be an integer');
+  if (!isValidTag(tag))
+    throw new RangeError('tag must be in 0x420000-0x42FFFF or 0x540000-0x54FFFF');
   return tag;
 }
 
 function aint(value: unknown, label: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${label} must be an integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`${label} must be an integer`);
   if (value < min || value > max) throw new RangeError(`${label} out of range`);
   return value;
 }
 
 function aint64(value: unknown, label: string): bigint {
   if (typeof value !== 'bigint') throw new TypeError(`${label} must be a bigint`);
-  if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`${label} out of the signed 64-bit range`);
+  if (value < INT64_MIN || value > INT64_MAX)
+    throw new RangeError(`${label} out of the signed 64-bit range`);
   return value;
 }
 

@@ -35,11 +35,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function toText(input: string | Uint8Array, maxBytes: number): string {
   if (typeof input === 'string') {
-    if (input.length > maxBytes) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input longer than ${maxBytes}`);
+    if (input.length > maxBytes)
+      throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input longer than ${maxBytes}`);
     return input;
   }
   if (!(input instanceof Uint8Array)) throw new TypeError('input must be a string or a Uint8Array');
-  if (input.length > maxBytes) throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input larger than ${maxBytes} bytes`);
+  if (input.length > maxBytes)
+    throw new KmipCodecError('ERR_KMIP_TOO_LARGE', `input larger than ${maxBytes} bytes`);
   try {
     return utf8.decode(input);
   } catch {
@@ -88,7 +90,10 @@ class XmlReader {
     this.budget = budget;
   }
 
-  fail(message: string, code: ConstructorParameters<typeof KmipCodecError>[0] = 'ERR_KMIP_SYNTAX'): never {
+  fail(
+    message: string,
+    code: ConstructorParameters<typeof KmipCodecError>[0] = 'ERR_KMIP_SYNTAX',
+  ): never {
     throw new KmipCodecError(code, message, this.pos);
   }
 
@@ -113,7 +118,10 @@ class XmlReader {
         if (this.s.slice(this.pos + 4, end).includes('--')) this.fail('"--" inside a comment');
         this.pos = end + 3;
       } else if (this.startsWith('<!') || this.startsWith('<?')) {
-        this.fail('DOCTYPE, entity declarations, CDATA and processing instructions are not accepted', 'ERR_KMIP_FORBIDDEN_MARKUP');
+        this.fail(
+          'DOCTYPE, entity declarations, CDATA and processing instructions are not accepted',
+          'ERR_KMIP_FORBIDDEN_MARKUP',
+        );
       } else return;
     }
   }
@@ -123,7 +131,11 @@ class XmlReader {
       const end = this.s.indexOf('?>', this.pos);
       if (end < 0) this.fail('unterminated XML declaration', 'ERR_KMIP_TRUNCATED');
       const decl = this.s.slice(this.pos + 5, end);
-      if (!/^\s+version\s*=\s*["']1\.[0-9]["'](\s+encoding\s*=\s*["'][Uu][Tt][Ff]-?8["'])?(\s+standalone\s*=\s*["'](yes|no)["'])?\s*$/.test(decl)) {
+      if (
+        !/^\s+version\s*=\s*["']1\.[0-9]["'](\s+encoding\s*=\s*["'][Uu][Tt][Ff]-?8["'])?(\s+standalone\s*=\s*["'](yes|no)["'])?\s*$/.test(
+          decl,
+        )
+      ) {
         this.fail('unsupported XML declaration');
       }
       this.pos = end + 2;
@@ -139,7 +151,11 @@ class XmlReader {
   private name(): string {
     NAME.lastIndex = this.pos;
     const m = NAME.exec(this.s);
-    if (m === null) this.fail(this.pos >= this.s.length ? 'truncated document' : 'expected a name', this.pos >= this.s.length ? 'ERR_KMIP_TRUNCATED' : 'ERR_KMIP_SYNTAX');
+    if (m === null)
+      this.fail(
+        this.pos >= this.s.length ? 'truncated document' : 'expected a name',
+        this.pos >= this.s.length ? 'ERR_KMIP_TRUNCATED' : 'ERR_KMIP_SYNTAX',
+      );
     this.pos = NAME.lastIndex;
     return m[0];
   }
@@ -147,7 +163,11 @@ class XmlReader {
   /** Reads `<name attrs` up to `>` or `/>`. */
   private startTag(): { name: string; attrs: Map<string, string>; empty: boolean; at: number } {
     const at = this.pos;
-    if (this.s[this.pos] !== '<') this.fail(this.pos >= this.s.length ? 'truncated document' : 'expected an element', this.pos >= this.s.length ? 'ERR_KMIP_TRUNCATED' : 'ERR_KMIP_SYNTAX');
+    if (this.s[this.pos] !== '<')
+      this.fail(
+        this.pos >= this.s.length ? 'truncated document' : 'expected an element',
+        this.pos >= this.s.length ? 'ERR_KMIP_TRUNCATED' : 'ERR_KMIP_SYNTAX',
+      );
     this.pos++;
     const name = this.name();
     const attrs = new Map<string, string>();
@@ -200,7 +220,8 @@ class XmlReader {
           return "'";
       }
       const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
-      if (m === null) this.fail(`entity "${all.slice(0, 16)}" is not accepted`, 'ERR_KMIP_FORBIDDEN_MARKUP');
+      if (m === null)
+        this.fail(`entity "${all.slice(0, 16)}" is not accepted`, 'ERR_KMIP_FORBIDDEN_MARKUP');
       const code = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
       if (!isXmlChar(code)) this.fail('character reference to a character XML does not allow');
       return String.fromCodePoint(code);
@@ -208,7 +229,11 @@ class XmlReader {
   }
 
   private endTag(name: string): void {
-    if (!this.startsWith('</')) this.fail('expected an end tag', this.pos >= this.s.length ? 'ERR_KMIP_TRUNCATED' : 'ERR_KMIP_SYNTAX');
+    if (!this.startsWith('</'))
+      this.fail(
+        'expected an end tag',
+        this.pos >= this.s.length ? 'ERR_KMIP_TRUNCATED' : 'ERR_KMIP_SYNTAX',
+      );
     this.pos += 2;
     const closing = this.name();
     if (closing !== name) this.fail(`end tag </${closing}> does not match <${name}>`);
@@ -219,7 +244,8 @@ class XmlReader {
 
   container(): TtlvItem[] {
     const { name, attrs, empty } = this.startTag();
-    if (attrs.size > 0 && !(attrs.size === 1 && attrs.has('xmlns'))) this.fail('the container element takes no attributes');
+    if (attrs.size > 0 && !(attrs.size === 1 && attrs.has('xmlns')))
+      this.fail('the container element takes no attributes');
     const items: TtlvItem[] = [];
     if (empty) return items;
     const ctx = new _SiblingContext();
@@ -249,7 +275,8 @@ class XmlReader {
       tag = /^x[0-9a-fA-F]{6}$/.test(name) ? _tagOf(`0x${name.slice(1)}`, at) : _tagOf(name, at);
     }
     const typeAttr = attrs.get('type') ?? 'Structure';
-    if (!isTtlvType(typeAttr)) this.fail(`unknown item type "${typeAttr.slice(0, 32)}"`, 'ERR_KMIP_BAD_TYPE');
+    if (!isTtlvType(typeAttr))
+      this.fail(`unknown item type "${typeAttr.slice(0, 32)}"`, 'ERR_KMIP_BAD_TYPE');
     const type: TtlvType = typeAttr;
     const valueAttr = attrs.get('value');
     if (type === 'Structure') {
@@ -297,7 +324,13 @@ function checkChars(text: string, reader: XmlReader): string {
   return text;
 }
 
-function xmlValue(tag: number, type: TtlvType, text: string, siblings: _SiblingContext, at: number): TtlvItem {
+function xmlValue(
+  tag: number,
+  type: TtlvType,
+  text: string,
+  siblings: _SiblingContext,
+  at: number,
+): TtlvItem {
   const vtag = siblings.valueTag(tag);
   switch (type) {
     case 'Integer':
@@ -307,7 +340,8 @@ function xmlValue(tag: number, type: TtlvType, text: string, siblings: _SiblingC
     case 'BigInteger': {
       const hex = text.startsWith('0x') ? text.slice(2) : text;
       const bytes = hexToBytes(hex);
-      if (bytes === undefined || bytes.length === 0) return _fail('BigInteger must be non-empty hexBinary', at);
+      if (bytes === undefined || bytes.length === 0)
+        return _fail('BigInteger must be non-empty hexBinary', at);
       return { tag, type, value: twosComplementToBigint(bytes) };
     }
     case 'Enumeration':
@@ -348,7 +382,10 @@ export interface XmlEncodeOptions {
 
 function escapeAttribute(value: string): string {
   if (NON_XML.test(value) || !isWellFormedText(value)) {
-    throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'TextString holds a character XML 1.0 cannot carry');
+    throw new KmipCodecError(
+      'ERR_KMIP_BAD_VALUE',
+      'TextString holds a character XML 1.0 cannot carry',
+    );
   }
   return value.replace(/[&<>"\t\n\r]/g, (c) => {
     switch (c) {
@@ -388,15 +425,18 @@ function writeElement(
   siblings: _SiblingContext,
   out: string[],
 ): void {
-  if (typeof item !== 'object' || item === null) throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'not a TTLV item');
+  if (typeof item !== 'object' || item === null)
+    throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'not a TTLV item');
   if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
   const pad = indent.repeat(level);
   const name = tagName(item.tag);
   const open = name === undefined ? `TTLV tag="${tagHex(item.tag)}"` : name;
   const close = name ?? 'TTLV';
   if (item.type === 'Structure') {
-    if (level + 1 > maxDepth) throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
-    if (!Array.isArray(item.value)) throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'Structure value must be an array');
+    if (level + 1 > maxDepth)
+      throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
+    if (!Array.isArray(item.value))
+      throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'Structure value must be an array');
     if (item.value.length === 0) {
       out.push(`${pad}<${open}/>`);
       return;
@@ -410,7 +450,9 @@ function writeElement(
     out.push(`${pad}</${close}>`);
     return;
   }
-  out.push(`${pad}<${open} type="${item.type}" value="${escapeAttribute(xmlText(item, siblings))}"/>`);
+  out.push(
+    `${pad}<${open} type="${item.type}" value="${escapeAttribute(xmlText(item, siblings))}"/>`,
+  );
 }
 
 function xmlText(item: TtlvItem, siblings: _SiblingContext): string {
@@ -423,19 +465,23 @@ function xmlText(item: TtlvItem, siblings: _SiblingContext): string {
       checkBigint(item.value, 'LongInteger');
       return item.value.toString();
     case 'BigInteger':
-      if (typeof item.value !== 'bigint') throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'BigInteger must be a bigint');
+      if (typeof item.value !== 'bigint')
+        throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'BigInteger must be a bigint');
       return bytesToHex(bigintToTwosComplement(item.value), false);
     case 'Enumeration':
       checkNumber(item.value, 0, 0xffffffff, 'Enumeration');
       return _formatEnumeration(item.value, vtag, 'oasis');
     case 'Boolean':
-      if (typeof item.value !== 'boolean') throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'Boolean must be a boolean');
+      if (typeof item.value !== 'boolean')
+        throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'Boolean must be a boolean');
       return item.value ? 'true' : 'false';
     case 'TextString':
-      if (typeof item.value !== 'string') throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'TextString must be a string');
+      if (typeof item.value !== 'string')
+        throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'TextString must be a string');
       return item.value;
     case 'ByteString':
-      if (!(item.value instanceof Uint8Array)) throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'ByteString must be a Uint8Array');
+      if (!(item.value instanceof Uint8Array))
+        throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'ByteString must be a Uint8Array');
       return bytesToHex(item.value, false);
     case 'DateTime':
       checkBigint(item.value, 'DateTime');

@@ -6,7 +6,7 @@
 import { createSecretKey } from 'node:crypto';
 import { hchacha } from '@noble/ciphers/chacha.js';
 import type { _AeadCore, DetachedCiphertext } from '../aead.ts';
-import { nativeOpen, nativeSealDetached, nativeSealInto } from './aead-native.ts';
+import { nativeOpen, nativeSeal, nativeSealDetached, nativeSealInto } from './aead-native.ts';
 
 /** "expand 32-byte k" as four little-endian words, viewed as the bytes hchacha expects. */
 const SIGMA = new Uint32Array(new TextEncoder().encode('expand 32-byte k').buffer);
@@ -42,6 +42,11 @@ export class XChaChaCore implements _AeadCore {
   ): void {
     const { subkey, chachaNonce } = this.#derive(nonce);
     nativeSealInto('chacha20-poly1305', subkey, chachaNonce, plaintext, aad, out, offset);
+  }
+
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+    const { subkey, chachaNonce } = this.#derive(nonce);
+    return nativeSeal('chacha20-poly1305', subkey, chachaNonce, plaintext, aad);
   }
 
   sealDetached(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): DetachedCiphertext {

@@ -76,8 +76,24 @@ function expandedPkcs8(algorithm: MlKemAlgorithm, dk: Uint8Array): Uint8Array {
   const inner = [0x04, ...len2(dk.length)];
   const outer = [0x04, ...len2(inner.length + dk.length)];
   const body = [
-    0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x04,
-    oidLast, ...outer, ...inner,
+    0x02,
+    0x01,
+    0x00,
+    0x30,
+    0x0b,
+    0x06,
+    0x09,
+    0x60,
+    0x86,
+    0x48,
+    0x01,
+    0x65,
+    0x03,
+    0x04,
+    0x04,
+    oidLast,
+    ...outer,
+    ...inner,
   ];
   const header = [0x30, ...len2(body.length + dk.length), ...body];
   const der = new Uint8Array(header.length + dk.length);

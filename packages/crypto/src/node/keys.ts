@@ -37,6 +37,7 @@ import {
   encodePublicKey,
   PRIVATE_KEY_FORMATS,
   PUBLIC_KEY_FORMATS,
+  promised,
   type AsymmetricAlgorithm,
   type GenerateKeyOptions,
   type KeyEncodings,
@@ -59,7 +60,12 @@ class NodeKey {
   readonly #handle: KeyObject;
   #publicKey: NodeKey | undefined;
 
-  constructor(algorithm: AsymmetricAlgorithm, type: 'private' | 'public', handle: KeyObject, modulusBits?: number) {
+  constructor(
+    algorithm: AsymmetricAlgorithm,
+    type: 'private' | 'public',
+    handle: KeyObject,
+    modulusBits?: number,
+  ) {
     this.algorithm = algorithm;
     this.type = type;
     if (modulusBits !== undefined) this.modulusBits = modulusBits;
@@ -68,7 +74,7 @@ class NodeKey {
   }
 
   static unwrap(key: unknown): NodeKey | undefined {
-    return typeof key === 'object' && key !== null && #handle in key ? (key as NodeKey) : undefined;
+    return typeof key === 'object' && key !== null && #handle in key ? key : undefined;
   }
 
   handle(): KeyObject {
@@ -78,7 +84,12 @@ class NodeKey {
   /** The public half, created once. */
   publicKey(): NodeKey {
     if (this.type === 'public') return this;
-    this.#publicKey ??= new NodeKey(this.algorithm, 'public', createPublicKey(this.#handle), this.modulusBits);
+    this.#publicKey ??= new NodeKey(
+      this.algorithm,
+      'public',
+      createPublicKey(this.#handle),
+      this.modulusBits,
+    );
     return this.#publicKey;
   }
 
@@ -109,13 +120,6 @@ export function nodeKeyObject(
   return { keyObject: k.handle(), algorithm: k.algorithm, modulusBits: k.modulusBits ?? 0 };
 }
 
-/** Wraps a KeyObject that node:crypto produced (e.g. a generated ephemeral key). */
-export function nodeKeyFromKeyObject(algorithm: AsymmetricAlgorithm, keyObject: KeyObject): PrivateKey | PublicKey {
-  const type = keyObject.type === 'private' ? 'private' : 'public';
-  const bits = algorithm === 'rsa' ? keyObject.asymmetricKeyDetails?.modulusLength : undefined;
-  return new NodeKey(algorithm, type, keyObject, bits) as PrivateKey | PublicKey;
-}
-
 function _invalid(): never {
   throw new InvalidKey('key rejected by node:crypto');
 }
@@ -130,7 +134,11 @@ function _privateFromMaterial(m: PrivateMaterial): NodeKey {
     if (m.algorithm === 'rsa' || isEc(m.algorithm)) {
       // DER is node's fastest EC path; the carried public key is checked below, not by OpenSSL.
       const der = encodePkcs8(m.algorithm === 'rsa' ? m : { ...m, publicKey: undefined });
-      handle = createPrivateKey({ key: Buffer.from(der.buffer, der.byteOffset, der.length), format: 'der', type: 'pkcs8' });
+      handle = createPrivateKey({
+        key: Buffer.from(der.buffer, der.byteOffset, der.length),
+        format: 'der',
+        type: 'pkcs8',
+      });
     } else {
       handle = createPrivateKey({
         key: Buffer.from(m.secret),
@@ -141,7 +149,12 @@ function _privateFromMaterial(m: PrivateMaterial): NodeKey {
   } catch {
     _invalid();
   }
-  const key = new NodeKey(m.algorithm, 'private', handle, m.algorithm === 'rsa' ? rsaModulusBits(m.n) : undefined);
+  const key = new NodeKey(
+    m.algorithm,
+    'private',
+    handle,
+    m.algorithm === 'rsa' ? rsaModulusBits(m.n) : undefined,
+  );
   if (m.algorithm !== 'rsa') {
     if (m.publicKey !== undefined) {
       checkCarriedPublic(m, _rawPublic(key.publicKey().handle()));
@@ -156,14 +169,27 @@ function _publicFromMaterial(m: PublicMaterial): NodeKey {
   try {
     if (m.algorithm === 'rsa' || isEc(m.algorithm)) {
       const der = encodeSpki(m);
-      handle = createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.length), format: 'der', type: 'spki' });
+      handle = createPublicKey({
+        key: Buffer.from(der.buffer, der.byteOffset, der.length),
+        format: 'der',
+        type: 'spki',
+      });
     } else {
-      handle = createPublicKey({ key: Buffer.from(m.raw), format: 'raw-public', asymmetricKeyType: m.algorithm });
+      handle = createPublicKey({
+        key: Buffer.from(m.raw),
+        format: 'raw-public',
+        asymmetricKeyType: m.algorithm,
+      });
     }
   } catch {
     _invalid();
   }
-  return new NodeKey(m.algorithm, 'public', handle, m.algorithm === 'rsa' ? rsaModulusBits(m.n) : undefined);
+  return new NodeKey(
+    m.algorithm,
+    'public',
+    handle,
+    m.algorithm === 'rsa' ? rsaModulusBits(m.n) : undefined,
+  );
 }
 
 function _rawPublic(handle: KeyObject): Uint8Array {
@@ -205,13 +231,19 @@ function _own(key: unknown, type: 'private' | 'public', label: string): NodeKey 
   return k;
 }
 
-function _generateRsa(modulusBits: number): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+function _generateRsa(
+  modulusBits: number,
+): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   // RSA key generation takes 50 ms to seconds: off the event loop, unlike every other call here.
   return new Promise((resolve, reject) => {
-    generateKeyPair('rsa', { modulusLength: modulusBits, publicExponent: 65537 }, (error, publicKey, privateKey) => {
-      if (error !== null) reject(error);
-      else resolve({ privateKey, publicKey });
-    });
+    generateKeyPair(
+      'rsa',
+      { modulusLength: modulusBits, publicExponent: 65537 },
+      (error, publicKey, privateKey) => {
+        if (error !== null) reject(error);
+        else resolve({ privateKey, publicKey });
+      },
+    );
   });
 }
 
@@ -227,36 +259,46 @@ export const nodeKeys: KeysFamily = Object.freeze({
     return { privateKey, publicKey: privateKey.publicKey() } as KeyPair;
   },
 
-  async importPrivate<F extends PrivateKeyFormat>(
+  importPrivate<F extends PrivateKeyFormat>(
     algorithm: AsymmetricAlgorithm,
     format: F,
     data: KeyEncodings[F],
   ): Promise<PrivateKey> {
-    return _privateFromMaterial(decodePrivateKey(algorithm, format, data)) as PrivateKey;
+    return promised(() => {
+      return _privateFromMaterial(decodePrivateKey(algorithm, format, data)) as PrivateKey;
+    });
   },
 
-  async importPublic<F extends PublicKeyFormat>(
+  importPublic<F extends PublicKeyFormat>(
     algorithm: AsymmetricAlgorithm,
     format: F,
     data: KeyEncodings[F],
   ): Promise<PublicKey> {
-    return _publicFromMaterial(decodePublicKey(algorithm, format, data)) as PublicKey;
+    return promised(() => {
+      return _publicFromMaterial(decodePublicKey(algorithm, format, data)) as PublicKey;
+    });
   },
 
-  async exportPrivate<F extends PrivateKeyFormat>(key: PrivateKey, format: F): Promise<KeyEncodings[F]> {
-    const k = _own(key, 'private', 'key');
-    const fmt = aoneOf(format, 'format', PRIVATE_KEY_FORMATS);
-    const publicKey = _publicMaterial(k);
-    return encodePrivateKey(_privateMaterial(k, publicKey), publicKey, fmt) as KeyEncodings[F];
+  exportPrivate<F extends PrivateKeyFormat>(key: PrivateKey, format: F): Promise<KeyEncodings[F]> {
+    return promised(() => {
+      const k = _own(key, 'private', 'key');
+      const fmt = aoneOf(format, 'format', PRIVATE_KEY_FORMATS);
+      const publicKey = _publicMaterial(k);
+      return encodePrivateKey(_privateMaterial(k, publicKey), publicKey, fmt) as KeyEncodings[F];
+    });
   },
 
-  async exportPublic<F extends PublicKeyFormat>(key: PublicKey, format: F): Promise<KeyEncodings[F]> {
-    const k = _own(key, 'public', 'key');
-    const fmt = aoneOf(format, 'format', PUBLIC_KEY_FORMATS);
-    return encodePublicKey(_publicMaterial(k), fmt) as KeyEncodings[F];
+  exportPublic<F extends PublicKeyFormat>(key: PublicKey, format: F): Promise<KeyEncodings[F]> {
+    return promised(() => {
+      const k = _own(key, 'public', 'key');
+      const fmt = aoneOf(format, 'format', PUBLIC_KEY_FORMATS);
+      return encodePublicKey(_publicMaterial(k), fmt) as KeyEncodings[F];
+    });
   },
 
-  async publicKeyOf(privateKey: PrivateKey): Promise<PublicKey> {
-    return _own(privateKey, 'private', 'privateKey').publicKey() as PublicKey;
+  publicKeyOf(privateKey: PrivateKey): Promise<PublicKey> {
+    return promised(() => {
+      return _own(privateKey, 'private', 'privateKey').publicKey() as PublicKey;
+    });
   },
 });

@@ -14,13 +14,17 @@ import {
   type SignatureFamily,
   type SignatureOptions,
 } from '../signature.ts';
-import type { PrivateKey, PublicKey } from '../keys.ts';
+import { promised, type PrivateKey, type PublicKey } from '../keys.ts';
 import { nodeKeyObject } from './keys.ts';
 
 type NodeSignKey = Parameters<typeof sign>[2];
 
 /** The digest name and key options node wants for a scheme. */
-function _params(args: CheckedSignatureArguments, key: KeyObject, encoding: 'der' | 'ieee-p1363'): [string | null, NodeSignKey] {
+function _params(
+  args: CheckedSignatureArguments,
+  key: KeyObject,
+  encoding: 'der' | 'ieee-p1363',
+): [string | null, NodeSignKey] {
   const { scheme, hash } = args.scheme;
   switch (scheme) {
     case 'ed25519':
@@ -32,7 +36,11 @@ function _params(args: CheckedSignatureArguments, key: KeyObject, encoding: 'der
     case 'rsa-pss':
       return [
         hash as string,
-        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+        {
+          key,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        },
       ];
     case 'rsa-pkcs1':
       return [hash as string, { key, padding: constants.RSA_PKCS1_PADDING }];
@@ -54,38 +62,47 @@ function _expectedLength(args: CheckedSignatureArguments, modulusBits: number): 
 }
 
 export const nodeSignature: SignatureFamily = Object.freeze({
-  async sign(
+  sign(
     algorithm: SignatureAlgorithm,
     privateKey: PrivateKey,
     message: Uint8Array,
     options?: SignatureOptions,
   ): Promise<Uint8Array> {
-    const args = checkSignatureArguments(algorithm, message, options);
-    const { keyObject } = nodeKeyObject(privateKey, 'private', 'privateKey', [args.scheme.key]);
-    const encoding = args.encoding === 'der' ? 'der' : 'ieee-p1363';
-    const [digest, key] = _params(args, keyObject, encoding);
-    return new Uint8Array(sign(digest, message, key));
+    return promised(() => {
+      const args = checkSignatureArguments(algorithm, message, options);
+      const { keyObject } = nodeKeyObject(privateKey, 'private', 'privateKey', [args.scheme.key]);
+      const encoding = args.encoding === 'der' ? 'der' : 'ieee-p1363';
+      const [digest, key] = _params(args, keyObject, encoding);
+      return new Uint8Array(sign(digest, message, key));
+    });
   },
 
-  async verify(
+  verify(
     algorithm: SignatureAlgorithm,
     publicKey: PublicKey,
     message: Uint8Array,
     signature: Uint8Array,
     options?: SignatureOptions,
   ): Promise<boolean> {
-    const args = checkSignatureArguments(algorithm, message, options);
-    abytes(signature, 'signature');
-    const { keyObject, modulusBits } = nodeKeyObject(publicKey, 'public', 'publicKey', [args.scheme.key]);
-    // DER goes through the shared strict parser, so both providers reject the same encodings.
-    const sig = args.encoding === 'der' ? ecdsaDerToP1363(signature, args.scheme.size as number) : signature;
-    if (sig === undefined || sig.length !== _expectedLength(args, modulusBits)) return false;
-    const [digest, key] = _params(args, keyObject, 'ieee-p1363');
-    try {
-      return verify(digest, message, key as Parameters<typeof verify>[2], sig);
-    } catch {
-      // OpenSSL reports some malformed signatures as errors rather than a failed check.
-      return false;
-    }
+    return promised(() => {
+      const args = checkSignatureArguments(algorithm, message, options);
+      abytes(signature, 'signature');
+      const { keyObject, modulusBits } = nodeKeyObject(publicKey, 'public', 'publicKey', [
+        args.scheme.key,
+      ]);
+      // DER goes through the shared strict parser, so both providers reject the same encodings.
+      const sig =
+        args.encoding === 'der'
+          ? ecdsaDerToP1363(signature, args.scheme.size as number)
+          : signature;
+      if (sig === undefined || sig.length !== _expectedLength(args, modulusBits)) return false;
+      const [digest, key] = _params(args, keyObject, 'ieee-p1363');
+      try {
+        return verify(digest, message, key as Parameters<typeof verify>[2], sig);
+      } catch {
+        // OpenSSL reports some malformed signatures as errors rather than a failed check.
+        return false;
+      }
+    });
   },
 });

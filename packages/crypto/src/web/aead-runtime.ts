@@ -6,7 +6,9 @@ const MAX_RANDOM_CALL = 65536;
 
 export function webRandomFill(bytes: Uint8Array): void {
   for (let i = 0; i < bytes.length; i += MAX_RANDOM_CALL) {
-    globalThis.crypto.getRandomValues(bytes.subarray(i, i + MAX_RANDOM_CALL) as Uint8Array<ArrayBuffer>);
+    globalThis.crypto.getRandomValues(
+      bytes.subarray(i, i + MAX_RANDOM_CALL) as Uint8Array<ArrayBuffer>,
+    );
   }
 }
 

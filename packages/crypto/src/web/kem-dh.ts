@@ -66,7 +66,10 @@ export const webP256Group: DhGroup<P256Point, { scalar: bigint; bytes: Uint8Arra
     generate() {
       const bytes = p256.utils.randomSecretKey();
       const scalar = scalarOf(bytes);
-      return { secret: { scalar, bytes }, publicKey: p256.Point.BASE.multiply(scalar).toBytes(false) };
+      return {
+        secret: { scalar, bytes },
+        publicKey: p256.Point.BASE.multiply(scalar).toBytes(false),
+      };
     },
     // Prime order, valid point, scalar in [1, n-1]: the product is never the identity.
     dh: (secret: { scalar: bigint }, publicKey: P256Point) =>

@@ -3,12 +3,7 @@
  * key caches the expanded decapsulation key, the parsed public key caches noble's prepared key
  * (expanded matrix), which halves encapsulation time.
  */
-import {
-  ml_kem1024,
-  ml_kem512,
-  ml_kem768,
-  type KEMPrepared,
-} from '@noble/post-quantum/ml-kem.js';
+import { ml_kem1024, ml_kem512, ml_kem768, type KEMPrepared } from '@noble/post-quantum/ml-kem.js';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { abytes, aoneOf } from '../_assert.ts';
 import { constantTimeEqual } from '../bytes.ts';
@@ -30,7 +25,7 @@ export function webMlKemBackend(algorithm: MlKemAlgorithm): _KemBackend<Prepared
   const ml = NOBLE[algorithm];
   const prepare = (bytes: Uint8Array): Prepared => {
     try {
-      return ml.prepare(bytes) as Prepared; // runs the FIPS 203 §7.2 modulus check
+      return ml.prepare(bytes); // runs the FIPS 203 §7.2 modulus check
     } catch (error) {
       throw new InvalidKey(`invalid ${algorithm} public key (modulus check)`, { cause: error });
     }

@@ -25,6 +25,7 @@ import {
   type PrivateMaterial,
   type PublicMaterial,
   type RawAlgorithm,
+  type RawPrivateMaterial,
 } from '../_der-keys.ts';
 import { InvalidKey, Unsupported } from '../errors.ts';
 import {
@@ -35,6 +36,7 @@ import {
   encodePublicKey,
   PRIVATE_KEY_FORMATS,
   PUBLIC_KEY_FORMATS,
+  promised,
   type AsymmetricAlgorithm,
   type GenerateKeyOptions,
   type KeyEncodings,
@@ -59,7 +61,8 @@ const WEIERSTRASS = { p256, p384 } as const;
 
 /** WebCrypto, or Unsupported where the page is not a secure context. */
 export function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle;
+  // Typed as always present, but absent outside secure contexts.
+  const s = (globalThis.crypto as Crypto | undefined)?.subtle;
   if (s === undefined) throw new Unsupported('WebCrypto (crypto.subtle) is not available here');
   return s;
 }
@@ -90,7 +93,7 @@ class WebKey {
   }
 
   static unwrap(key: unknown): WebKey | undefined {
-    return typeof key === 'object' && key !== null && #public in key ? (key as WebKey) : undefined;
+    return typeof key === 'object' && key !== null && #public in key ? key : undefined;
   }
 
   privateMaterial(): PrivateMaterial {
@@ -112,7 +115,10 @@ class WebKey {
    * The CryptoKey for `params` and `usage`, imported once (PKCS#8 for private keys, SPKI for
    * public keys, both from the canonical encodings). A failed import is not cached.
    */
-  cryptoKey(params: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams, usage: KeyUsage): Promise<CryptoKey> {
+  cryptoKey(
+    params: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams,
+    usage: KeyUsage,
+  ): Promise<CryptoKey> {
     const id = `${JSON.stringify(params)}/${usage}`;
     let pending = this.#cryptoKeys.get(id);
     if (pending === undefined) {
@@ -136,7 +142,7 @@ class WebKey {
 
 /** A Uint8Array over exactly its own bytes, as WebCrypto's BufferSource typing wants. */
 function _buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(bytes) as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(bytes);
 }
 
 /** What the other web families get from a checked key. */
@@ -146,7 +152,14 @@ export interface WebKeyAccess {
   /** Private material (complete) for private keys; throws InvalidKey for public keys. */
   privateMaterial(): PrivateMaterial;
   publicMaterial(): PublicMaterial;
-  cryptoKey(params: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams, usage: KeyUsage): Promise<CryptoKey>;
+  /** Non-RSA private keys: the raw secret, derived public key and (ML-*) expanded key. */
+  rawPrivate(): RawPrivateMaterial;
+  /** Non-RSA keys: the raw public key (EC uncompressed). */
+  rawPublic(): Uint8Array;
+  cryptoKey(
+    params: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams,
+    usage: KeyUsage,
+  ): Promise<CryptoKey>;
 }
 
 /**
@@ -170,6 +183,16 @@ export function webKeyAccess(
     modulusBits: k.modulusBits ?? 0,
     privateMaterial: () => k.privateMaterial(),
     publicMaterial: () => k.publicMaterial(),
+    rawPrivate: () => {
+      const m = k.privateMaterial();
+      if (m.algorithm === 'rsa') throw new InvalidKey(`${label} is an RSA key`);
+      return m;
+    },
+    rawPublic: () => {
+      const m = k.publicMaterial();
+      if (m.algorithm === 'rsa') throw new InvalidKey(`${label} is an RSA key`);
+      return m.raw;
+    },
     cryptoKey: (params, usage) => k.cryptoKey(params, usage),
   };
 }
@@ -200,7 +223,10 @@ function _complete(m: PrivateMaterial): PrivateState {
 function _normalisePublic(m: PublicMaterial): PublicMaterial {
   if (m.algorithm === 'rsa' || !isEc(m.algorithm)) return m;
   try {
-    return { algorithm: m.algorithm, raw: WEIERSTRASS[m.algorithm].Point.fromBytes(m.raw).toBytes(false) };
+    return {
+      algorithm: m.algorithm,
+      raw: WEIERSTRASS[m.algorithm].Point.fromBytes(m.raw).toBytes(false),
+    };
   } catch {
     throw new InvalidKey(`${m.algorithm} public key is not a valid curve point`);
   }
@@ -221,7 +247,12 @@ function _newPrivate(m: PrivateMaterial): WebKey {
 async function _generateRsa(modulusBits: number): Promise<PrivateMaterial> {
   const s = subtle();
   const pair = await s.generateKey(
-    { name: 'RSA-PSS', modulusLength: modulusBits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    {
+      name: 'RSA-PSS',
+      modulusLength: modulusBits,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
     true,
     ['sign', 'verify'],
   );
@@ -245,35 +276,45 @@ export const webKeys: KeysFamily = Object.freeze({
     return { privateKey, publicKey: privateKey.publicKey() } as KeyPair;
   },
 
-  async importPrivate<F extends PrivateKeyFormat>(
+  importPrivate<F extends PrivateKeyFormat>(
     algorithm: AsymmetricAlgorithm,
     format: F,
     data: KeyEncodings[F],
   ): Promise<PrivateKey> {
-    return _newPrivate(decodePrivateKey(algorithm, format, data)) as PrivateKey;
+    return promised(() => {
+      return _newPrivate(decodePrivateKey(algorithm, format, data)) as PrivateKey;
+    });
   },
 
-  async importPublic<F extends PublicKeyFormat>(
+  importPublic<F extends PublicKeyFormat>(
     algorithm: AsymmetricAlgorithm,
     format: F,
     data: KeyEncodings[F],
   ): Promise<PublicKey> {
-    return new WebKey(_normalisePublic(decodePublicKey(algorithm, format, data))) as PublicKey;
+    return promised(() => {
+      return new WebKey(_normalisePublic(decodePublicKey(algorithm, format, data))) as PublicKey;
+    });
   },
 
-  async exportPrivate<F extends PrivateKeyFormat>(key: PrivateKey, format: F): Promise<KeyEncodings[F]> {
-    const k = _own(key, 'private', 'key');
-    const fmt = aoneOf(format, 'format', PRIVATE_KEY_FORMATS);
-    return encodePrivateKey(k.privateMaterial(), k.publicMaterial(), fmt) as KeyEncodings[F];
+  exportPrivate<F extends PrivateKeyFormat>(key: PrivateKey, format: F): Promise<KeyEncodings[F]> {
+    return promised(() => {
+      const k = _own(key, 'private', 'key');
+      const fmt = aoneOf(format, 'format', PRIVATE_KEY_FORMATS);
+      return encodePrivateKey(k.privateMaterial(), k.publicMaterial(), fmt) as KeyEncodings[F];
+    });
   },
 
-  async exportPublic<F extends PublicKeyFormat>(key: PublicKey, format: F): Promise<KeyEncodings[F]> {
-    const k = _own(key, 'public', 'key');
-    const fmt = aoneOf(format, 'format', PUBLIC_KEY_FORMATS);
-    return encodePublicKey(k.publicMaterial(), fmt) as KeyEncodings[F];
+  exportPublic<F extends PublicKeyFormat>(key: PublicKey, format: F): Promise<KeyEncodings[F]> {
+    return promised(() => {
+      const k = _own(key, 'public', 'key');
+      const fmt = aoneOf(format, 'format', PUBLIC_KEY_FORMATS);
+      return encodePublicKey(k.publicMaterial(), fmt) as KeyEncodings[F];
+    });
   },
 
-  async publicKeyOf(privateKey: PrivateKey): Promise<PublicKey> {
-    return _own(privateKey, 'private', 'privateKey').publicKey() as PublicKey;
+  publicKeyOf(privateKey: PrivateKey): Promise<PublicKey> {
+    return promised(() => {
+      return _own(privateKey, 'private', 'privateKey').publicKey() as PublicKey;
+    });
   },
 });

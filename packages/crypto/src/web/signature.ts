@@ -29,12 +29,10 @@ const SUBTLE_HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } 
 const SUBTLE_CURVE = { p256: 'P-256', p384: 'P-384' } as const;
 
 /** RFC 8032 §7.1 test 1 public key: a valid point to probe WebCrypto Ed25519 support with. */
-const ED25519_PROBE = Uint8Array.from(
-  [
-    0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a, 0x0e, 0xe1,
-    0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a,
-  ],
-);
+const ED25519_PROBE = Uint8Array.from([
+  0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a,
+  0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a,
+]);
 
 let _ed25519Native: Promise<boolean> | undefined;
 
@@ -67,7 +65,10 @@ export const _ed25519Noble = Object.freeze({
 function _subtleParams(
   args: CheckedSignatureArguments,
   algorithm: string,
-): [AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams, AlgorithmIdentifier | RsaPssParams | EcdsaParams] {
+): [
+  AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams,
+  AlgorithmIdentifier | RsaPssParams | EcdsaParams,
+] {
   const { scheme, hash } = args.scheme;
   switch (scheme) {
     case 'ecdsa':
@@ -81,27 +82,34 @@ function _subtleParams(
         { name: 'RSA-PSS', saltLength: HASH_LENGTH[hash as 'sha256'] },
       ];
     case 'rsa-pkcs1':
-      return [{ name: 'RSASSA-PKCS1-v1_5', hash: SUBTLE_HASH[hash as 'sha256'] }, { name: 'RSASSA-PKCS1-v1_5' }];
+      return [
+        { name: 'RSASSA-PKCS1-v1_5', hash: SUBTLE_HASH[hash as 'sha256'] },
+        { name: 'RSASSA-PKCS1-v1_5' },
+      ];
     default:
       return [{ name: 'Ed25519' }, { name: 'Ed25519' }];
   }
 }
 
 function _bytes(data: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(data) as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(data);
 }
 
-async function _sign(args: CheckedSignatureArguments, key: WebKeyAccess, message: Uint8Array): Promise<Uint8Array> {
+async function _sign(
+  args: CheckedSignatureArguments,
+  key: WebKeyAccess,
+  message: Uint8Array,
+): Promise<Uint8Array> {
   const { scheme } = args.scheme;
   if (scheme === 'ml-dsa') {
-    const m = key.privateMaterial();
-    if (m.algorithm === 'rsa' || m.expanded === undefined) throw new Error('unreachable: ML-DSA key without expanded form');
-    return ML_DSA[args.algorithm as 'ml-dsa-44'].sign(message, m.expanded, { context: args.context });
+    // The expanded FIPS 204 secret key, derived from the seed at import.
+    const expanded = key.rawPrivate().expanded ?? new Uint8Array(0);
+    return ML_DSA[args.algorithm as 'ml-dsa-44'].sign(message, expanded, {
+      context: args.context,
+    });
   }
   if (scheme === 'ed25519' && !(await _hasNativeEd25519())) {
-    const m = key.privateMaterial();
-    if (m.algorithm === 'rsa') throw new Error('unreachable: Ed25519 key with RSA material');
-    return _ed25519Noble.sign(m.secret, message);
+    return _ed25519Noble.sign(key.rawPrivate().secret, message);
   }
   const [importParams, signParams] = _subtleParams(args, key.algorithm);
   const cryptoKey = await key.cryptoKey(importParams, 'sign');
@@ -128,20 +136,22 @@ async function _verify(
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  const sig = args.encoding === 'der' ? ecdsaDerToP1363(signature, args.scheme.size as number) : signature;
+  const sig =
+    args.encoding === 'der' ? ecdsaDerToP1363(signature, args.scheme.size as number) : signature;
   if (sig === undefined || sig.length !== _expectedLength(args, key.modulusBits)) return false;
   const { scheme } = args.scheme;
-  const pub = key.publicMaterial();
   if (scheme === 'ml-dsa') {
-    if (pub.algorithm === 'rsa') return false;
+    const pub = key.rawPublic();
     try {
-      return ML_DSA[args.algorithm as 'ml-dsa-44'].verify(sig, message, pub.raw, { context: args.context });
+      return ML_DSA[args.algorithm as 'ml-dsa-44'].verify(sig, message, pub, {
+        context: args.context,
+      });
     } catch {
       return false;
     }
   }
   if (scheme === 'ed25519' && !(await _hasNativeEd25519())) {
-    return pub.algorithm !== 'rsa' && _ed25519Noble.verify(pub.raw, message, sig);
+    return _ed25519Noble.verify(key.rawPublic(), message, sig);
   }
   const [importParams, verifyParams] = _subtleParams(args, key.algorithm);
   try {

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Launcher of the `custos` command. In a source checkout (src/ present) it runs the TypeScript
+// sources directly, resolving workspace packages through their `custos-source` export
+// condition; in a published package (dist/ only) it runs the compiled files.
+import { existsSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+
+const source = new URL('../src/main.ts', import.meta.url);
+/** @type {{ main: (argv: string[]) => Promise<number> }} */
+let cli;
+if (existsSync(source)) {
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const conditions = [...context.conditions, 'custos-source'];
+      return nextResolve(specifier, { ...context, conditions });
+    },
+  });
+  cli = /** @type {typeof cli} */ (await import(source.href));
+} else {
+  cli = /** @type {typeof cli} */ (await import(new URL('../dist/main.js', import.meta.url).href));
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,0 +1,13 @@
+import { Findex, InMemoryStore } from './src/index.ts';
+function rng(seed: number) { let a = seed >>> 0; return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; }
+function zipf(V: number, r: () => number) { const c = new Float64Array(V); let a = 0; for (let i = 0; i < V; i++) { a += 1 / (i + 1); c[i] = a; } for (let i = 0; i < V; i++) c[i]! /= a; return () => { const u = r(); let lo = 0, hi = V - 1; while (lo < hi) { const m = (lo + hi) >> 1; if (c[m]! < u) lo = m + 1; else hi = m; } return lo; }; }
+const N = 10000;
+const r = rng(42), z = zipf(Math.round(N / 20), r); const docs: { id: number; kws: string[] }[] = []; let p = 0;
+for (let d = 0; p < N; d++) { const s = new Set<string>(); while (s.size < 10) s.add('kw' + z()); p += 10; docs.push({ id: d, kws: [...s] }); }
+const m = new Map<string, Uint8Array[]>();
+for (const d of docs) { const v = new Uint8Array(8); new DataView(v.buffer).setBigUint64(0, BigInt(d.id)); for (const k of d.kws) { let l = m.get(k); if (!l) m.set(k, l = []); l.push(v); } }
+for (let rep = 0; rep < 40; rep++) {
+  const store = new InMemoryStore(); const fx = new Findex({ store, key: new Uint8Array(32).fill(1) });
+  const t0 = performance.now(); await fx.insert(m); const t1 = performance.now();
+  console.log('insert 10k', (t1 - t0).toFixed(1), 'ms', Math.round(N / (t1 - t0) * 1000), 'pairs/s');
+}

@@ -1,0 +1,570 @@
+/**
+ * The engine: reads and writes keyword chains through a `FindexStore`, with the crypto of
+ * `cells.ts` and `keys.ts`. Everything above it (the public `Findex` class, queries,
+ * compaction) speaks in domain keywords and entries.
+ *
+ * Reads take at most two round trips for any batch of keywords: the first fetches each header
+ * plus its first cells (as many as the header cache says exist, or `speculate` when unknown); a
+ * second fetches the rest of the chains that turned out longer, all at once. Writes take one
+ * round trip (`guardedWrite` on the cached headers) when the cache is warm, plus one read for
+ * headers it does not know; a lost race returns the winner's header with the refusal, so a
+ * retry needs no extra read.
+ *
+ * @internal
+ */
+import { bytesEqual, bytesKey } from './_assert.ts';
+import { crypto } from './_crypto.ts';
+import {
+  _Nonces,
+  cellTag,
+  chainAad,
+  decodeHeader,
+  encodeChainPayload,
+  encodeHeader,
+  encodeMovedHeader,
+  HEADER_FIXED,
+  headerAad,
+  KIND_INSERT,
+  openCells,
+  packEntries,
+  readEntries,
+  sealCell,
+  ZERO_TAG,
+  type Entry,
+  type HeaderState,
+} from './cells.ts';
+import { KeyEpochMissing, RollbackDetected, TamperDetected, WriteConflict } from './errors.ts';
+import type { ForwardState } from './forward.ts';
+import { TAG_LENGTH, type _EpochKeys } from './keys.ts';
+import { REGISTRY_KEYWORD } from './keyword.ts';
+import { checkStoreResult, guardsHeld, type FindexStore, type Guard, type Write } from './store.ts';
+
+export interface _EngineOptions {
+  readonly store: FindexStore;
+  readonly current: _EpochKeys;
+  readonly previous: _EpochKeys | null;
+  readonly cellSize: number;
+  readonly speculate: number;
+  readonly maxAttempts: number;
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  readonly cacheSize: number;
+  readonly registry: boolean;
+  readonly forward: ForwardState | null;
+}
+
+interface _CacheEntry {
+  readonly header: Uint8Array;
+  readonly version: number;
+  readonly count: number;
+}
+
+/** One domain keyword in one key epoch, as read from the store. */
+export class _Slot {
+  readonly keys: _EpochKeys;
+  readonly dk: Uint8Array;
+  readonly tag: Uint8Array;
+  /** Null for forward-private chains, which have no header. */
+  readonly headerAddress: Uint8Array | null;
+  header: Uint8Array | null = null;
+  exists = false;
+  moved: number | null = null;
+  version = 0;
+  count = 0;
+  lastTag: Uint8Array = ZERO_TAG;
+  tail: readonly Entry[] = [];
+  readonly cells = new Map<number, Uint8Array | null>();
+  readonly #addresses = new Map<number, Uint8Array>();
+
+  constructor(keys: _EpochKeys, dk: Uint8Array, tag: Uint8Array, withHeader: boolean) {
+    this.keys = keys;
+    this.dk = dk;
+    this.tag = tag;
+    this.headerAddress = withHeader ? this.addresses(0, 1)[0] as Uint8Array : null;
+  }
+
+  /** Addresses of cells [from, from + count), computed once each. */
+  addresses(from: number, count: number): Uint8Array[] {
+    let missing = false;
+    for (let i = from; i < from + count && !missing; i++) missing = !this.#addresses.has(i);
+    if (missing) {
+      const fresh = this.keys.addresses([{ tag: this.tag, from, count }]);
+      for (let i = 0; i < count; i++) this.#addresses.set(from + i, fresh[i] as Uint8Array);
+    }
+    const out: Uint8Array[] = [];
+    for (let i = from; i < from + count; i++) out.push(this.#addresses.get(i) as Uint8Array);
+    return out;
+  }
+
+  applyHeader(raw: Uint8Array | null, decoded: ReturnType<typeof decodeHeader> | null): void {
+    this.header = raw;
+    if (decoded === null) {
+      this.exists = false;
+      this.moved = null;
+      this.version = 0;
+      this.count = 0;
+      this.lastTag = ZERO_TAG;
+      this.tail = [];
+    } else if (decoded.type === 'moved') {
+      this.exists = true;
+      this.moved = decoded.epoch;
+      this.version = decoded.version;
+      this.count = 0;
+      this.lastTag = ZERO_TAG;
+      this.tail = [];
+    } else {
+      this.exists = true;
+      this.moved = null;
+      this.version = decoded.state.version;
+      this.count = decoded.state.count;
+      this.lastTag = decoded.state.lastTag;
+      this.tail = decoded.state.tail;
+    }
+  }
+}
+
+/** One domain keyword across the epochs of the key ring (oldest first). */
+export class _Leaf {
+  readonly dk: Uint8Array;
+  readonly slots: _Slot[];
+  entries: Entry[] | null = null;
+
+  constructor(dk: Uint8Array, slots: _Slot[]) {
+    this.dk = dk;
+    this.slots = slots;
+  }
+
+  /** A cheap size estimate from the headers alone (bytes of entries), to order AND terms. */
+  estimate(cellSize: number): number {
+    let n = 0;
+    for (const s of this.slots) if (s.moved === null) n += s.count * cellSize + s.tail.length * 9;
+    return n;
+  }
+}
+
+/** A prepared append or rewrite of one chain. */
+interface _Prepared {
+  readonly slot: _Slot;
+  readonly writes: Write[];
+  readonly header: Uint8Array | null;
+  readonly state: HeaderState;
+}
+
+export class _Engine {
+  readonly o: _EngineOptions;
+  readonly tailCapacity: number;
+  readonly #nonces = new _Nonces();
+  readonly #cache = new Map<string, _CacheEntry>();
+
+  constructor(options: _EngineOptions) {
+    this.o = options;
+    this.tailCapacity = options.cellSize - HEADER_FIXED;
+  }
+
+  /** The epochs to read, oldest first. */
+  epochs(): _EpochKeys[] {
+    return this.o.previous === null ? [this.o.current] : [this.o.previous, this.o.current];
+  }
+
+  _slot(keys: _EpochKeys, dk: Uint8Array): _Slot {
+    const fwd = this.o.forward;
+    if (fwd === null) return new _Slot(keys, dk, keys.tag(dk), true);
+    const chain = fwd._get(keys.epoch, dk);
+    const slot = new _Slot(keys, dk, chain?.tag ?? crypto.random.bytes(TAG_LENGTH), false);
+    if (chain !== undefined) {
+      slot.exists = true;
+      slot.count = chain.count;
+      slot.lastTag = chain.lastTag;
+    }
+    return slot;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** Round trip 1: every header and its first cells. */
+  async heads(dks: readonly Uint8Array[]): Promise<_Leaf[]> {
+    const leaves: _Leaf[] = [];
+    const reads: Uint8Array[] = [];
+    const plan: { slot: _Slot; first: number; n: number }[] = [];
+    for (const dk of dks) {
+      const slots = this.epochs().map((k) => this._slot(k, dk));
+      leaves.push(new _Leaf(dk, slots));
+      for (const slot of slots) {
+        let n: number;
+        if (slot.headerAddress === null) {
+          n = slot.count; // forward-private: the client knows the length
+        } else {
+          const hint = this.#cache.get(bytesKey(slot.headerAddress));
+          n = hint !== undefined ? hint.count : this.o.speculate;
+        }
+        const addrs = slot.headerAddress === null ? slot.addresses(1, n) : slot.addresses(0, n + 1);
+        plan.push({ slot, first: reads.length, n: addrs.length });
+        reads.push(...addrs);
+      }
+    }
+    const got = reads.length === 0 ? [] : checkStoreResult(await this.o.store.batchRead(reads), reads.length, 'batchRead');
+    const withHeader: { slot: _Slot; raw: Uint8Array }[] = [];
+    for (const { slot, first, n } of plan) {
+      if (slot.headerAddress !== null) {
+        const raw = got[first] ?? null;
+        if (raw === null) {
+          slot.applyHeader(null, null);
+          this._observe(slot);
+        } else withHeader.push({ slot, raw });
+        for (let j = 1; j < n; j++) slot.cells.set(j, got[first + j] ?? null);
+      } else {
+        for (let j = 0; j < n; j++) slot.cells.set(j + 1, got[first + j] ?? null);
+      }
+    }
+    this._openHeaders(withHeader);
+    return leaves;
+  }
+
+  /** Decrypts and applies raw headers, one batched call per epoch. */
+  _openHeaders(items: readonly { slot: _Slot; raw: Uint8Array }[]): void {
+    for (const keys of this.epochs()) {
+      const mine = items.filter((x) => x.slot.keys === keys);
+      if (mine.length === 0) continue;
+      const payloads = openCells(
+        keys.cell,
+        mine.map((x) => x.raw),
+        mine.map((x) => headerAad(x.slot.headerAddress as Uint8Array)),
+        this.o.cellSize,
+      );
+      for (let j = 0; j < mine.length; j++) {
+        const { slot, raw } = mine[j] as { slot: _Slot; raw: Uint8Array };
+        slot.applyHeader(raw, decodeHeader(payloads[j] as Uint8Array));
+        this._observe(slot);
+      }
+    }
+  }
+
+  /** Round trip 2 (only if needed): the rest of every chain, then decryption of all entries. */
+  async complete(leaves: readonly _Leaf[]): Promise<void> {
+    const todo = leaves.filter((l) => l.entries === null);
+    const missing: { slot: _Slot; index: number }[] = [];
+    for (const leaf of todo) {
+      for (const slot of this._liveSlots(leaf)) {
+        for (let i = 1; i <= slot.count; i++) if (!slot.cells.has(i)) missing.push({ slot, index: i });
+      }
+    }
+    if (missing.length > 0) {
+      const addrs = missing.map(({ slot, index }) => slot.addresses(index, 1)[0] as Uint8Array);
+      const got = checkStoreResult(await this.o.store.batchRead(addrs), addrs.length, 'batchRead');
+      missing.forEach(({ slot, index }, i) => slot.cells.set(index, got[i] ?? null));
+    }
+    for (const leaf of todo) {
+      const entries: Entry[] = [];
+      for (const slot of this._liveSlots(leaf)) {
+        for (const cell of this.decryptRange(slot, 1, slot.count)) entries.push(...cell);
+        entries.push(...slot.tail);
+      }
+      leaf.entries = entries;
+    }
+  }
+
+  /**
+   * Heads then completion. A chain rewritten between the two round trips (by a compaction)
+   * fails verification; if the headers moved on meanwhile, the read starts again (twice at
+   * most), otherwise the failure is real tampering and is reported.
+   */
+  async read(dks: readonly Uint8Array[]): Promise<_Leaf[]> {
+    for (let attempt = 0; ; attempt++) {
+      const leaves = await this.heads(dks);
+      try {
+        await this.complete(leaves);
+        return leaves;
+      } catch (error) {
+        if (!(error instanceof TamperDetected) || attempt >= 2 || !(await this.changedSince(leaves))) throw error;
+      }
+    }
+  }
+
+  /** True when some header of `leaves` is no longer the one read (a concurrent writer). */
+  async changedSince(leaves: readonly _Leaf[]): Promise<boolean> {
+    const slots = leaves.flatMap((l) => l.slots).filter((s) => s.headerAddress !== null);
+    if (slots.length === 0) return false;
+    const got = checkStoreResult(
+      await this.o.store.batchRead(slots.map((s) => s.headerAddress as Uint8Array)),
+      slots.length,
+      'batchRead',
+    );
+    return slots.some((s, i) => {
+      const cur = got[i] ?? null;
+      return s.header === null || cur === null ? s.header !== cur : !bytesEqual(s.header, cur);
+    });
+  }
+
+  /** The slots holding data, oldest epoch first; refuses data moved to an epoch we lack. */
+  _liveSlots(leaf: _Leaf): _Slot[] {
+    const out: _Slot[] = [];
+    for (const slot of leaf.slots) {
+      if (slot.moved !== null) {
+        if (slot.keys !== this.o.current && slot.moved === this.o.current.epoch) continue;
+        throw new KeyEpochMissing(slot.moved);
+      }
+      if (slot.exists) out.push(slot);
+    }
+    return out;
+  }
+
+  /**
+   * Verifies and decrypts chain cells [lo, hi] (raw cells lo−1 .. hi must have been read).
+   * Returns the entries of each cell, in order.
+   */
+  decryptRange(slot: _Slot, lo: number, hi: number): Entry[][] {
+    if (hi < lo) return [];
+    const raws: Uint8Array[] = [];
+    for (let i = lo; i <= hi; i++) {
+      const raw = slot.cells.get(i);
+      if (raw === null || raw === undefined) throw new TamperDetected('a chain is shorter than its header says (truncated)');
+      raws.push(raw);
+    }
+    let prev: Uint8Array = ZERO_TAG;
+    if (lo > 1) {
+      const p = slot.cells.get(lo - 1);
+      if (p === null || p === undefined) throw new TamperDetected('a chain is shorter than its header says (truncated)');
+      prev = cellTag(p);
+    }
+    if (hi === slot.count && !bytesEqual(cellTag(raws[raws.length - 1] as Uint8Array), slot.lastTag)) {
+      throw new TamperDetected('the last cell of a chain is not the one its header commits to');
+    }
+    const addrs = slot.addresses(lo, hi - lo + 1);
+    const aads = raws.map((raw, j) => {
+      const aad = chainAad(addrs[j] as Uint8Array, prev);
+      prev = cellTag(raw);
+      return aad;
+    });
+    const payloads = openCells(slot.keys.cell, raws, aads, this.o.cellSize);
+    return payloads.map((p) => {
+      const out: Entry[] = [];
+      readEntries(p, 0, p.length, out);
+      return out;
+    });
+  }
+
+  /** Entries of a leaf, newest first, fetching chain cells backwards `page` at a time. */
+  async *newestFirst(leaf: _Leaf, page: number): AsyncGenerator<Entry> {
+    const slots = this._liveSlots(leaf).reverse();
+    for (const slot of slots) {
+      for (let i = slot.tail.length - 1; i >= 0; i--) yield slot.tail[i] as Entry;
+      let hi = slot.count;
+      while (hi >= 1) {
+        const lo = Math.max(1, hi - page + 1);
+        const need: number[] = [];
+        for (let i = Math.max(1, lo - 1); i <= hi; i++) if (!slot.cells.has(i)) need.push(i);
+        if (need.length > 0) {
+          const addrs = need.map((i) => slot.addresses(i, 1)[0] as Uint8Array);
+          const got = checkStoreResult(await this.o.store.batchRead(addrs), addrs.length, 'batchRead');
+          need.forEach((i, j) => slot.cells.set(i, got[j] ?? null));
+        }
+        const cells = this.decryptRange(slot, lo, hi);
+        for (let c = cells.length - 1; c >= 0; c--) {
+          const entries = cells[c] as Entry[];
+          for (let i = entries.length - 1; i >= 0; i--) yield entries[i] as Entry;
+        }
+        hi = lo - 1;
+      }
+    }
+  }
+
+  // ---- header cache: length hints and rollback detection ----------------------------------
+
+  _observe(slot: _Slot): void {
+    if (slot.headerAddress === null) return;
+    const key = bytesKey(slot.headerAddress);
+    const seen = this.#cache.get(key);
+    if (slot.header === null) {
+      if (seen !== undefined) throw new RollbackDetected('a keyword header this client has seen is gone');
+      return;
+    }
+    if (seen !== undefined) {
+      if (slot.version < seen.version) throw new RollbackDetected('the store returned an older version of a keyword');
+      if (slot.version === seen.version) {
+        if (!bytesEqual(slot.header, seen.header)) {
+          throw new TamperDetected('the store returned two different headers with the same version');
+        }
+        return;
+      }
+    }
+    this._remember(key, { header: slot.header, version: slot.version, count: slot.count });
+  }
+
+  _remember(key: string, entry: _CacheEntry): void {
+    this.#cache.delete(key);
+    if (this.#cache.size >= this.o.cacheSize) {
+      const first = this.#cache.keys().next();
+      if (first.done !== true) this.#cache.delete(first.value);
+    }
+    this.#cache.set(key, entry);
+  }
+
+  /** The cached raw header of a slot, if any, applied to it (no round trip). */
+  _fromCache(slot: _Slot): boolean {
+    if (slot.headerAddress === null) return true;
+    const seen = this.#cache.get(bytesKey(slot.headerAddress));
+    if (seen === undefined) return false;
+    slot.applyHeader(seen.header, decodeHeader(this._openHeaderRaw(slot, seen.header)));
+    return true;
+  }
+
+  _openHeaderRaw(slot: _Slot, raw: Uint8Array): Uint8Array {
+    return openCells(slot.keys.cell, [raw], [headerAad(slot.headerAddress as Uint8Array)], this.o.cellSize)[0] as Uint8Array;
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  /** Seals new chain cells for `entries` after the slot's current state, and its new header. */
+  prepare(slot: _Slot, entries: readonly Entry[], rewrite = false): _Prepared {
+    const base = rewrite ? [] : slot.tail;
+    const all = base.length === 0 ? entries : [...base, ...entries];
+    const tailCap = slot.headerAddress === null ? null : this.tailCapacity;
+    const { cells, tail } = packEntries(all, this.o.cellSize, tailCap);
+    const n0 = rewrite ? 0 : slot.count;
+    const writes: Write[] = [];
+    const addrs = cells.length === 0 ? [] : slot.addresses(n0 + 1, cells.length);
+    let prevTag = rewrite ? ZERO_TAG : slot.lastTag;
+    const aead = slot.keys.cell;
+    for (let j = 0; j < cells.length; j++) {
+      const address = addrs[j] as Uint8Array;
+      const raw = sealCell(aead, this.#nonces, encodeChainPayload(cells[j] as Entry[], this.o.cellSize), chainAad(address, prevTag));
+      prevTag = cellTag(raw);
+      writes.push({ address, value: raw });
+    }
+    if (rewrite) {
+      // Cells beyond the new end are deleted.
+      const end = n0 + cells.length;
+      if (slot.count > end) {
+        for (const address of slot.addresses(end + 1, slot.count - end)) writes.push({ address, value: null });
+      }
+    }
+    if (slot.version >= 0xffff_ffff) throw new RangeError('a keyword header reached its last version');
+    const state: HeaderState = { version: slot.version + 1, count: n0 + cells.length, lastTag: prevTag, tail };
+    let header: Uint8Array | null = null;
+    if (slot.headerAddress !== null) {
+      header = sealCell(aead, this.#nonces, encodeHeader(state, this.o.cellSize), headerAad(slot.headerAddress));
+      writes.push({ address: slot.headerAddress, value: header });
+    }
+    return { slot, writes, header, state };
+  }
+
+  /** The write turning a slot's header into a "moved to `epoch`" marker, and deleting its cells. */
+  prepareMoved(slot: _Slot, epoch: number): Write[] {
+    const writes: Write[] = [];
+    if (slot.count > 0) for (const address of slot.addresses(1, slot.count)) writes.push({ address, value: null });
+    if (slot.headerAddress !== null) {
+      const raw = sealCell(slot.keys.cell, this.#nonces, encodeMovedHeader(slot.version + 1, epoch, this.o.cellSize), headerAad(slot.headerAddress));
+      writes.push({ address: slot.headerAddress, value: raw });
+    }
+    return writes;
+  }
+
+  /** Records a successful prepared write in the slot and the cache. */
+  commit(p: _Prepared): void {
+    const slot = p.slot;
+    slot.applyHeader(p.header, p.header === null ? null : { type: 'live', state: p.state });
+    slot.exists = true;
+    slot.version = p.state.version;
+    slot.count = p.state.count;
+    slot.lastTag = p.state.lastTag;
+    slot.tail = p.state.tail;
+    if (slot.headerAddress !== null && p.header !== null) {
+      this._remember(bytesKey(slot.headerAddress), { header: p.header, version: p.state.version, count: p.state.count });
+    }
+  }
+
+  /** Loads the current-epoch headers of `slots` that the cache does not hold (one round trip). */
+  async loadHeaders(slots: readonly _Slot[]): Promise<void> {
+    const unknown = slots.filter((s) => !this._fromCache(s));
+    if (unknown.length === 0) return;
+    const addrs = unknown.map((s) => s.headerAddress as Uint8Array);
+    const got = checkStoreResult(await this.o.store.batchRead(addrs), addrs.length, 'batchRead');
+    const withHeader: { slot: _Slot; raw: Uint8Array }[] = [];
+    unknown.forEach((slot, i) => {
+      const raw = got[i] ?? null;
+      if (raw === null) {
+        slot.applyHeader(null, null);
+        this._observe(slot);
+      } else withHeader.push({ slot, raw });
+    });
+    this._openHeaders(withHeader);
+  }
+
+  /** After a refused write: adopts the headers the store returned in place of the stale ones. */
+  _adopt(slots: readonly _Slot[], guards: readonly Guard[], current: readonly (Uint8Array | null)[]): void {
+    const withHeader: { slot: _Slot; raw: Uint8Array }[] = [];
+    for (let i = 0; i < guards.length; i++) {
+      const g = guards[i] as Guard;
+      const cur = current[i] ?? null;
+      const same = g.expected === null || cur === null ? g.expected === cur : bytesEqual(g.expected, cur);
+      if (same) continue;
+      const slot = slots[i] as _Slot;
+      if (cur === null) {
+        slot.applyHeader(null, null);
+        this._observe(slot);
+      } else withHeader.push({ slot, raw: cur });
+    }
+    this._openHeaders(withHeader);
+  }
+
+  async backoff(attempt: number): Promise<void> {
+    const ceiling = Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** attempt);
+    // Full jitter: racing writers spread out instead of colliding again in lockstep.
+    const ms = Math.random() * ceiling;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /**
+   * Appends entries to many domain keywords in one atomic guarded write (plus registry entries
+   * for keywords it creates), retrying lost races with backoff. Shared (header) mode.
+   */
+  async append(ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[]): Promise<void> {
+    if (this.o.forward !== null) return this._appendForward(ops);
+    const keys = this.o.current;
+    const slots = ops.map((op) => this._slot(keys, op.dk));
+    const registry = this.o.registry ? this._slot(keys, REGISTRY_KEYWORD) : null;
+    await this.loadHeaders(registry === null ? slots : [...slots, registry]);
+    for (let attempt = 0; ; attempt++) {
+      const prepared: _Prepared[] = [];
+      const created: Entry[] = [];
+      for (let i = 0; i < ops.length; i++) {
+        const slot = slots[i] as _Slot;
+        if (slot.moved !== null) throw new KeyEpochMissing(slot.moved);
+        if (!slot.exists) created.push({ kind: KIND_INSERT, value: slot.dk });
+        prepared.push(this.prepare(slot, (ops[i] as { entries: readonly Entry[] }).entries));
+      }
+      if (registry !== null && created.length > 0) {
+        if (registry.moved !== null) throw new KeyEpochMissing(registry.moved);
+        prepared.push(this.prepare(registry, created));
+      }
+      const guardSlots = prepared.map((p) => p.slot);
+      const guards: Guard[] = guardSlots.map((s) => ({ address: s.headerAddress as Uint8Array, expected: s.header }));
+      const writes = prepared.flatMap((p) => p.writes);
+      const current = checkStoreResult(await this.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+      if (guardsHeld(guards, current)) {
+        for (const p of prepared) this.commit(p);
+        return;
+      }
+      this._adopt(guardSlots, guards, current);
+      if (attempt + 1 >= this.o.maxAttempts) {
+        throw new WriteConflict(`a write lost ${this.o.maxAttempts} compare-and-swap races in a row; nothing was written`);
+      }
+      await this.backoff(attempt);
+    }
+  }
+
+  /** Forward-private append: fresh cells only, guarded as absent, no header, no retry. */
+  async _appendForward(ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[]): Promise<void> {
+    const fwd = this.o.forward as ForwardState;
+    const prepared = ops.map((op) => this.prepare(this._slot(this.o.current, op.dk), op.entries));
+    const writes = prepared.flatMap((p) => p.writes);
+    const guards: Guard[] = writes.map((w) => ({ address: w.address, expected: null }));
+    const current = checkStoreResult(await this.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+    if (!guardsHeld(guards, current)) {
+      throw new WriteConflict('forward-private cells were already taken: another client shares this forward state');
+    }
+    for (const p of prepared) {
+      fwd._set({ epoch: p.slot.keys.epoch, dk: p.slot.dk, tag: p.slot.tag, count: p.state.count, lastTag: p.state.lastTag });
+    }
+  }
+}

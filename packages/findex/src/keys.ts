@@ -1,0 +1,107 @@
+/**
+ * Key schedule, keyword tags and cell addresses.
+ *
+ * An index key is a 32-byte secret seed plus an epoch number. Three independent keys are
+ * derived from it with HKDF-SHA256 (salt `custos-findex-v1`, info = role ‖ 0x00 ‖ epoch (u32 BE)
+ * ‖ label), so that the same seed under another epoch or label gives unrelated keys:
+ *
+ * - `tag`: HMAC-SHA256 key. The tag of a keyword is the first 12 bytes of
+ *   HMAC(tag, domain ‖ keyword bytes): a keyed PRF, never an unkeyed hash.
+ * - `address`: AES-256 key. The address of cell i (0 = header, 1.. = chain) of a keyword is
+ *   AES(address, tag ‖ i as u32 BE): a keyed pseudo-random permutation of a unique input, so two
+ *   distinct (tag, i) never share an address and addresses look random to the store. All the
+ *   addresses of a batch are computed in one AES-ECB call.
+ * - `cell`: AES-256-GCM key sealing every cell.
+ */
+import { abytes, aint, aobject, bytesKey } from './_assert.ts';
+import { crypto, type AeadCipher, type AesBlockCipher, type MacKey } from './_crypto.ts';
+
+/** A key of the index: a secret 32-byte seed and the epoch it belongs to. */
+export interface FindexKey {
+  /** Key epoch, 0 .. 2^32 − 1. Compaction moves the index to a newer epoch. */
+  readonly epoch: number;
+  /** 32 secret random bytes (e.g. `provider.random.bytes(32)`, or unwrapped from a KMS). */
+  readonly seed: Uint8Array;
+}
+
+export const TAG_LENGTH = 12;
+export const ADDRESS_LENGTH = 16;
+export const MAX_CELL_INDEX = 0xffff_ffff;
+
+const SALT = new TextEncoder().encode('custos-findex-v1');
+const ENC = new TextEncoder();
+
+/** The parsed keys of one epoch, with a small cache of keyword tags. @internal */
+export class _EpochKeys {
+  readonly epoch: number;
+  readonly #tag: MacKey;
+  readonly #address: AesBlockCipher;
+  readonly cell: AeadCipher;
+  readonly #tags = new Map<string, Uint8Array>();
+  readonly #tagCacheSize: number;
+
+  constructor(key: FindexKey, label: Uint8Array, tagCacheSize: number) {
+    aobject(key, 'key');
+    this.epoch = aint(key.epoch, 'key.epoch', 0, 0xffff_ffff);
+    const seed = abytes(key.seed, 'key.seed', 32, 32);
+    const derive = (role: string): Uint8Array => {
+      const r = ENC.encode(role);
+      const info = new Uint8Array(r.length + 5 + label.length);
+      info.set(r, 0);
+      new DataView(info.buffer).setUint32(r.length + 1, this.epoch);
+      info.set(label, r.length + 5);
+      return crypto.kdf.hkdf('sha256', seed, SALT, info, 32);
+    };
+    const t = derive('tag');
+    const a = derive('address');
+    const c = derive('cell');
+    this.#tag = crypto.mac.hmacKey('sha256', t);
+    this.#address = crypto.block.aes(a);
+    this.cell = crypto.aead.cipher('aes-256-gcm', c);
+    // The parsed objects hold their own copies.
+    t.fill(0);
+    a.fill(0);
+    c.fill(0);
+    this.#tagCacheSize = tagCacheSize;
+  }
+
+  /** The 12-byte tag of a domain keyword (domain byte ‖ keyword bytes). */
+  tag(domainKeyword: Uint8Array): Uint8Array {
+    if (this.#tagCacheSize === 0) return this.#tag.compute(domainKeyword).subarray(0, TAG_LENGTH);
+    const k = bytesKey(domainKeyword);
+    const hit = this.#tags.get(k);
+    if (hit !== undefined) return hit;
+    const tag = this.#tag.compute(domainKeyword).slice(0, TAG_LENGTH);
+    if (this.#tags.size >= this.#tagCacheSize) {
+      // Drop the oldest entry (Map iterates in insertion order).
+      const first = this.#tags.keys().next();
+      if (first.done !== true) this.#tags.delete(first.value);
+    }
+    this.#tags.set(k, tag);
+    return tag;
+  }
+
+  /**
+   * Addresses of cells `[from, from + count)` of each tag, concatenated per request, in one
+   * AES-ECB call. Returns one 16-byte view per address, in request order.
+   */
+  addresses(requests: readonly { tag: Uint8Array; from: number; count: number }[]): Uint8Array[] {
+    let total = 0;
+    for (const r of requests) total += r.count;
+    const input = new Uint8Array(total * ADDRESS_LENGTH);
+    const view = new DataView(input.buffer);
+    let o = 0;
+    for (const r of requests) {
+      if (r.from + r.count - 1 > MAX_CELL_INDEX) throw new RangeError('a keyword chain cannot exceed 2^32 − 1 cells');
+      for (let i = 0; i < r.count; i++) {
+        input.set(r.tag, o);
+        view.setUint32(o + TAG_LENGTH, r.from + i);
+        o += ADDRESS_LENGTH;
+      }
+    }
+    const out = this.#address.encryptBlocks(input, input);
+    const views = new Array<Uint8Array>(total);
+    for (let i = 0; i < total; i++) views[i] = out.subarray(i * ADDRESS_LENGTH, (i + 1) * ADDRESS_LENGTH);
+    return views;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The in-memory store: a `Map` in this process. For tests, caches, single-process apps and
+ * browsers (no `node:` import). Each call does all its work synchronously before its promise
+ * settles, so every `guardedWrite` is atomic with respect to every other call.
+ */
+import { bytesKey } from './_assert.ts';
+import {
+  checkAddresses,
+  checkGuardedWrite,
+  type FindexStore,
+  type Guard,
+  type StoreStats,
+  type Write,
+} from './store.ts';
+
+export class InMemoryStore implements FindexStore {
+  readonly #cells = new Map<string, Uint8Array>();
+
+  /** Returns copies, so callers cannot alter what the store holds. */
+  batchRead(addresses: readonly Uint8Array[]): Promise<(Uint8Array | null)[]> {
+    try {
+      const list = checkAddresses(addresses);
+      const out: (Uint8Array | null)[] = new Array<Uint8Array | null>(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const cell = this.#cells.get(bytesKey(list[i] as Uint8Array));
+        out[i] = cell === undefined ? null : cell.slice();
+      }
+      return Promise.resolve(out);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  guardedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
+    try {
+      const args = checkGuardedWrite(guards, writes);
+      const current: (Uint8Array | null)[] = [];
+      let held = true;
+      for (const g of args.guards) {
+        const cell = this.#cells.get(bytesKey(g.address));
+        current.push(cell === undefined ? null : cell.slice());
+        if (held) held = _same(cell, g.expected);
+      }
+      if (held) {
+        for (const w of args.writes) {
+          const k = bytesKey(w.address);
+          if (w.value === null) this.#cells.delete(k);
+          else this.#cells.set(k, w.value.slice());
+        }
+      }
+      return Promise.resolve(current);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** Cells held and their payload bytes (address + cell). */
+  stats(): Promise<StoreStats> {
+    let bytes = 0;
+    for (const [k, v] of this.#cells) bytes += k.length + v.length;
+    return Promise.resolve({ cells: this.#cells.size, bytes });
+  }
+
+  /** Everything stored, as [address, cell] copies: for tests that play the malicious store. */
+  dump(): [Uint8Array, Uint8Array][] {
+    const out: [Uint8Array, Uint8Array][] = [];
+    for (const [k, v] of this.#cells) out.push([_fromKey(k), v.slice()]);
+    return out;
+  }
+
+  /**
+   * Overwrites (or with null deletes) a cell with no check at all: the hook tests use to act as
+   * a store that swaps, truncates or rolls back cells.
+   */
+  tamper(address: Uint8Array, cell: Uint8Array | null): void {
+    const k = bytesKey(address);
+    if (cell === null) this.#cells.delete(k);
+    else this.#cells.set(k, cell.slice());
+  }
+}
+
+function _same(cell: Uint8Array | undefined, expected: Uint8Array | null): boolean {
+  if (cell === undefined || expected === null) return cell === undefined && expected === null;
+  if (cell.length !== expected.length) return false;
+  for (let i = 0; i < cell.length; i++) if (cell[i] !== expected[i]) return false;
+  return true;
+}
+
+function _fromKey(key: string): Uint8Array {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}
