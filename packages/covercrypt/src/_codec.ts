@@ -11,6 +11,20 @@ export const MAX_VARINT = 0xffff_ffff;
 const TEXT_ENCODER = new TextEncoder();
 const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * A plain `Uint8Array` view of `bytes`. A Node `Buffer` is a Uint8Array whose `slice()` returns a
+ * view instead of a copy; reading through a plain view makes every later `slice()` a real copy,
+ * so nothing we keep aliases (or writes into) a caller's buffer.
+ */
+export function plainView(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A copy of `bytes` as a plain `Uint8Array`. */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
 export class Writer {
   #buffer: Uint8Array;
   #length = 0;
@@ -84,7 +98,7 @@ export class Reader {
   #offset: number;
 
   constructor(bytes: Uint8Array, what: string, offset = 0) {
-    this.#bytes = bytes;
+    this.#bytes = plainView(bytes);
     this.#what = what;
     this.#offset = offset;
   }

@@ -6,7 +6,7 @@
  * All primitives come from `@custos/crypto` (the provider of this runtime).
  */
 import { provider, constantTimeEqual, type CryptoProvider } from '@custos/crypto';
-import { Reader, Writer } from './_codec.ts';
+import { Reader, type Writer } from './_codec.ts';
 import { FormatError } from './errors.ts';
 
 export const crypto: CryptoProvider = provider;
@@ -119,7 +119,9 @@ export function readPrefix(bytes: Uint8Array, kind: ObjectKind, what: string): R
   if (magic !== MAGIC[kind]) {
     const other = (Object.keys(MAGIC) as ObjectKind[]).find((k) => MAGIC[k] === magic);
     throw new FormatError(
-      other === undefined ? `not a Covercrypt ${what}` : `expected a ${what}, got a Covercrypt ${other}`,
+      other === undefined
+        ? `not a Covercrypt ${what}`
+        : `expected a ${what}, got a Covercrypt ${other}`,
     );
   }
   const version = reader.u8('version');
@@ -132,7 +134,12 @@ export function readPrefix(bytes: Uint8Array, kind: ObjectKind, what: string): R
 /** The object kind of a blob by its magic, or undefined. */
 export function kindOf(bytes: Uint8Array): ObjectKind | undefined {
   if (bytes.length < 4) return undefined;
-  const magic = String.fromCharCode(bytes[0] as number, bytes[1] as number, bytes[2] as number, bytes[3] as number);
+  const magic = String.fromCharCode(
+    bytes[0] as number,
+    bytes[1] as number,
+    bytes[2] as number,
+    bytes[3] as number,
+  );
   return (Object.keys(MAGIC) as ObjectKind[]).find((k) => MAGIC[k] === magic);
 }
 
@@ -178,7 +185,10 @@ export interface RevisionSecret {
 }
 
 export function writeRevision(writer: Writer, secret: RevisionSecret): void {
-  writer.varint(secret.revision).u8(secret.kem === undefined ? 0 : 1).raw(secret.x);
+  writer
+    .varint(secret.revision)
+    .u8(secret.kem === undefined ? 0 : 1)
+    .raw(secret.x);
   if (secret.kem !== undefined) writer.raw(secret.kem);
 }
 
@@ -192,13 +202,24 @@ export function readRevision(reader: Reader): RevisionSecret {
   return Object.freeze({ revision, x, kem });
 }
 
+/**
+ * A uniformly random nonzero scalar: 64 random bytes reduced mod ℓ (bias ≈ 2^-260; cheaper here
+ * than the provider's rejection sampling, which setup calls once per right).
+ */
+export function randomScalar(): Uint8Array {
+  for (;;) {
+    const s = group.scalar.fromUniform(provider.random.bytes(64));
+    if (!group.scalar.isZero(s)) return s;
+  }
+}
+
 /** Fresh secrets for a revision, with the ML-KEM public key when one was generated. */
 export function newRevision(
   revision: number,
   hybrid: boolean,
 ): { secret: RevisionSecret; kemPublic: Uint8Array | undefined } {
   const pair = hybrid ? mlkem.generateKeyPair() : undefined;
-  const secret = Object.freeze({ revision, x: group.scalar.random(), kem: pair?.secretKey });
+  const secret = Object.freeze({ revision, x: randomScalar(), kem: pair?.secretKey });
   return { secret, kemPublic: pair?.publicKey };
 }
 

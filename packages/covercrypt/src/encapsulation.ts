@@ -23,7 +23,7 @@
  *   n × F (32)
  * flags bit 0: 0 hidden policy (tags), 1 public policy (right ids and revisions in clear).
  */
-import { Writer } from './_codec.ts';
+import { plainView, Writer } from './_codec.ts';
 import {
   KEM_CIPHERTEXT,
   LABEL,
@@ -156,8 +156,14 @@ export function encapsulate(
  * Parses an encapsulation at `offset` of `bytes` (it may be followed by other data: the reader
  * stops at its end). @throws FormatError for a framing error.
  */
-export function parseEncapsulation(bytes: Uint8Array, offset = 0): ParsedEncapsulation {
-  const reader = readPrefix(offset === 0 ? bytes : bytes.subarray(offset), 'encapsulation', 'encapsulation');
+export function parseEncapsulation(input: Uint8Array, offset = 0): ParsedEncapsulation {
+  if (!(input instanceof Uint8Array)) throw new TypeError('encapsulation must be a Uint8Array');
+  const bytes = plainView(input);
+  const reader = readPrefix(
+    offset === 0 ? bytes : bytes.subarray(offset),
+    'encapsulation',
+    'encapsulation',
+  );
   const flags = reader.u8('flags');
   if (flags > 1) reader.fail('unknown flags');
   const visibility: PolicyVisibility = flags === 1 ? 'public' : 'hidden';
@@ -204,7 +210,9 @@ function _decodeOrUndefined(p: Uint8Array): Uint8Array | undefined {
 }
 
 /** The checked points of an encapsulation, or undefined when one is invalid. */
-export function encapsulationPoints(parsed: ParsedEncapsulation): { c0: Uint8Array; c1: Uint8Array } | undefined {
+export function encapsulationPoints(
+  parsed: ParsedEncapsulation,
+): { c0: Uint8Array; c1: Uint8Array } | undefined {
   const c0 = _decodeOrUndefined(parsed.c0);
   const c1 = _decodeOrUndefined(parsed.c1);
   return c0 === undefined || c1 === undefined ? undefined : { c0, c1 };

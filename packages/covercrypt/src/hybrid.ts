@@ -54,7 +54,11 @@ export type NotAuthorized = { readonly authorized: false };
 
 export type Decrypted =
   | NotAuthorized
-  | { readonly authorized: true; readonly plaintext: Uint8Array; readonly metadata: Uint8Array | undefined };
+  | {
+      readonly authorized: true;
+      readonly plaintext: Uint8Array;
+      readonly metadata: Uint8Array | undefined;
+    };
 
 export type OpenedHeader =
   | NotAuthorized
@@ -133,7 +137,8 @@ export function encryptHeader(
   options: EncryptOptions = {},
 ): { header: Uint8Array; dek: Uint8Array; postQuantum: boolean } {
   const aad = _aad(options);
-  const metadata = options.metadata === undefined ? undefined : _bytes(options.metadata, 'metadata');
+  const metadata =
+    options.metadata === undefined ? undefined : _bytes(options.metadata, 'metadata');
   const { key, encapsulation, postQuantum } = publicKey.encapsulate(policy, options);
   const dek = crypto.random.bytes(SEED);
   const w = new Writer(encapsulation.length + 64 + (metadata?.length ?? 0));
@@ -147,11 +152,20 @@ export function encryptHeader(
  * @throws FormatError when the bytes are not a header; DecryptionFailed when the metadata does
  *   not authenticate (altered, or wrong AAD).
  */
-export function decryptHeader(userKey: UserKey, bytes: Uint8Array, options: DecryptOptions = {}): OpenedHeader {
+export function decryptHeader(
+  userKey: UserKey,
+  bytes: Uint8Array,
+  options: DecryptOptions = {},
+): OpenedHeader {
   return _openHeader(userKey, _bytes(bytes, 'header'), 0, _aad(options));
 }
 
-function _openHeader(userKey: UserKey, bytes: Uint8Array, offset: number, aad: Uint8Array): OpenedHeader {
+function _openHeader(
+  userKey: UserKey,
+  bytes: Uint8Array,
+  offset: number,
+  aad: Uint8Array,
+): OpenedHeader {
   const raw = _readHeader(bytes, offset);
   const { key } = userKey._open(bytes, raw.encOffset);
   if (key === undefined) return NOT_AUTHORIZED;
@@ -175,7 +189,8 @@ export function encrypt(
 ): Uint8Array {
   _bytes(plaintext, 'plaintext');
   const aad = _aad(options);
-  const metadata = options.metadata === undefined ? undefined : _bytes(options.metadata, 'metadata');
+  const metadata =
+    options.metadata === undefined ? undefined : _bytes(options.metadata, 'metadata');
   const { key, encapsulation } = publicKey.encapsulate(policy, options);
   const dek = crypto.random.bytes(SEED);
   const w = new Writer(encapsulation.length + plaintext.length + 96 + (metadata?.length ?? 0));
@@ -191,7 +206,11 @@ export function encrypt(
  * @throws FormatError when the bytes are not a Covercrypt ciphertext; DecryptionFailed when the
  *   payload or metadata does not authenticate (altered, or wrong AAD).
  */
-export function decrypt(userKey: UserKey, ciphertext: Uint8Array, options: DecryptOptions = {}): Decrypted {
+export function decrypt(
+  userKey: UserKey,
+  ciphertext: Uint8Array,
+  options: DecryptOptions = {},
+): Decrypted {
   const bytes = _bytes(ciphertext, 'ciphertext');
   const aad = _aad(options);
   const reader = readPrefix(bytes, 'ciphertext', 'ciphertext');
@@ -229,7 +248,10 @@ export function encryptBatch(
   messages.forEach((m, i) => _bytes(m, `messages[${i}]`));
   const aad = _aad(options);
   const { header, dek } = encryptHeader(publicKey, policy, options);
-  const ciphertexts = _subkey(LABEL.batch, dek).encryptMany(messages, _batchAad(aad, messages.length));
+  const ciphertexts = _subkey(LABEL.batch, dek).encryptMany(
+    messages,
+    _batchAad(aad, messages.length),
+  );
   return { header, ciphertexts };
 }
 
@@ -244,14 +266,22 @@ export function decryptBatch(
   options: DecryptOptions = {},
 ):
   | NotAuthorized
-  | { readonly authorized: true; readonly plaintexts: Uint8Array[]; readonly metadata: Uint8Array | undefined } {
-  if (!Array.isArray(ciphertexts)) throw new TypeError('ciphertexts must be an array of Uint8Array');
+  | {
+      readonly authorized: true;
+      readonly plaintexts: Uint8Array[];
+      readonly metadata: Uint8Array | undefined;
+    } {
+  if (!Array.isArray(ciphertexts))
+    throw new TypeError('ciphertexts must be an array of Uint8Array');
   ciphertexts.forEach((m, i) => _bytes(m, `ciphertexts[${i}]`));
   const aad = _aad(options);
   const opened = _openHeader(userKey, _bytes(header, 'header'), 0, aad);
   if (!opened.authorized) return NOT_AUTHORIZED;
   if (opened.length !== header.length) throw new FormatError('malformed header: trailing bytes');
-  const plaintexts = _subkey(LABEL.batch, opened.dek).decryptMany(ciphertexts, _batchAad(aad, ciphertexts.length));
+  const plaintexts = _subkey(LABEL.batch, opened.dek).decryptMany(
+    ciphertexts,
+    _batchAad(aad, ciphertexts.length),
+  );
   return { authorized: true, plaintexts, metadata: opened.metadata };
 }
 
@@ -340,9 +370,7 @@ export async function decryptStream(
 ): Promise<DecryptedStream> {
   const aad = _aad(options);
   const iterator =
-    Symbol.asyncIterator in source
-      ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
-      : (source as Iterable<Uint8Array>)[Symbol.iterator]();
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   let buffered = new Uint8Array(0);
   const fill = async (n: number): Promise<void> => {
     while (buffered.length < n) {
@@ -366,8 +394,11 @@ export async function decryptStream(
     await iterator.return?.();
     return NOT_AUTHORIZED;
   }
-  if (opened.length !== headerLength) throw new FormatError('malformed stream: header length mismatch');
-  const decryptor = createStreamDecryptor(STREAM_PRIMITIVES, shake(32, LABEL.stream, opened.dek), { aad });
+  if (opened.length !== headerLength)
+    throw new FormatError('malformed stream: header length mismatch');
+  const decryptor = createStreamDecryptor(STREAM_PRIMITIVES, shake(32, LABEL.stream, opened.dek), {
+    aad,
+  });
   const rest = buffered.subarray(10 + headerLength);
   async function* plaintext(): AsyncGenerator<Uint8Array, void, undefined> {
     for (const out of decryptor.push(rest)) yield out;
@@ -394,13 +425,18 @@ export async function decryptStream(
  * @throws FormatError for bytes that are not one of the three formats; PolicyError when a target
  *   right became decrypt-only.
  */
-export function reencapsulate(masterKey: MasterSecretKey, bytes: Uint8Array): Uint8Array | undefined {
+export function reencapsulate(
+  masterKey: MasterSecretKey,
+  bytes: Uint8Array,
+): Uint8Array | undefined {
   _bytes(bytes, 'bytes');
   const kind = kindOf(bytes);
   let headerOffset: number;
   if (kind === 'header') headerOffset = 0;
-  else if (kind === 'ciphertext') headerOffset = readPrefix(bytes, 'ciphertext', 'ciphertext').offset;
-  else if (kind === 'stream') headerOffset = readPrefix(bytes.subarray(0, 6), 'stream', 'stream').offset + 4;
+  else if (kind === 'ciphertext')
+    headerOffset = readPrefix(bytes, 'ciphertext', 'ciphertext').offset;
+  else if (kind === 'stream')
+    headerOffset = readPrefix(bytes.subarray(0, 6), 'stream', 'stream').offset + 4;
   else throw new FormatError('not a Covercrypt header, ciphertext or stream');
   const raw = _readHeader(bytes, headerOffset);
   const result = masterKey._reencapsulate(bytes, raw.encOffset);
@@ -409,7 +445,9 @@ export function reencapsulate(masterKey: MasterSecretKey, bytes: Uint8Array): Ui
   const w = new Writer(bytes.length + 4096);
   if (kind === 'ciphertext') writePrefix(w, 'ciphertext');
   const h = new Writer(result.encapsulation.length + 64);
-  writePrefix(h, 'header').raw(result.encapsulation).raw(xorInto(shake(SEED, LABEL.dek, result.newKey), dek));
+  writePrefix(h, 'header')
+    .raw(result.encapsulation)
+    .raw(xorInto(shake(SEED, LABEL.dek, result.newKey), dek));
   if (raw.sealedMetadata === undefined) h.varint(0);
   else h.bytes(raw.sealedMetadata);
   const header = h.finish();

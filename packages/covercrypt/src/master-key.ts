@@ -15,7 +15,7 @@
  * MAC key (32) ‖ next serial ‖ structure ‖ n ‖ n × (right ‖ m ‖ m × revision secret) ‖
  * HMAC-SHA-256 (32) over all of it, which catches any altered byte.
  */
-import { Reader, Writer } from './_codec.ts';
+import { copyBytes, Reader, Writer } from './_codec.ts';
 import {
   LABEL,
   MAC,
@@ -26,6 +26,7 @@ import {
   group,
   mlkem,
   newRevision,
+  randomScalar,
   readPrefix,
   readRevision,
   readScalar,
@@ -63,7 +64,13 @@ import {
   type Right,
 } from './rights.ts';
 import { AccessStructure, type StructureSpec } from './structure.ts';
-import { decodeUserKey, encodeUserKeyBody, userKeyMacInput, userKeySignedMessage, UserKey } from './user-key.ts';
+import {
+  decodeUserKey,
+  encodeUserKeyBody,
+  userKeyMacInput,
+  userKeySignedMessage,
+  UserKey,
+} from './user-key.ts';
 
 interface _RightState {
   readonly right: Right;
@@ -96,6 +103,7 @@ export interface MasterDecapsulation {
 const SERIAL_BLOCK = 16;
 
 type _SigningKey = Awaited<ReturnType<typeof crypto.keys.importPrivate>>;
+type _VerifyKey = Awaited<ReturnType<typeof crypto.keys.importPublic>>;
 
 export class MasterSecretKey {
   #structure: AccessStructure;
@@ -149,9 +157,10 @@ export class MasterSecretKey {
     this.#idCipher = crypto.block.aes(fields.idKey);
   }
 
-  async #initSigning(): Promise<void> {
-    this.#signingKey = await crypto.keys.importPrivate('ed25519', 'raw', this.#signingSeed);
-    const pub = await crypto.keys.publicKeyOf(this.#signingKey);
+  async #initSigning(pair?: { privateKey: _SigningKey; publicKey: _VerifyKey }): Promise<void> {
+    this.#signingKey =
+      pair?.privateKey ?? (await crypto.keys.importPrivate('ed25519', 'raw', this.#signingSeed));
+    const pub = pair?.publicKey ?? (await crypto.keys.publicKeyOf(this.#signingKey));
     this.#authorityKey = await crypto.keys.exportPublic(pub, 'raw');
     this.#authorityId = authorityIdOf(this.#authorityKey);
   }
@@ -161,21 +170,22 @@ export class MasterSecretKey {
    * @throws StructureError if the universe exceeds MAX_UNIVERSE rights.
    */
   static async setup(structure: AccessStructure | StructureSpec): Promise<MasterSecretKey> {
-    const s = structure instanceof AccessStructure ? structure.clone() : AccessStructure.create(structure);
+    const s =
+      structure instanceof AccessStructure ? structure.clone() : AccessStructure.create(structure);
     const pair = await crypto.keys.generate('ed25519');
     const msk = new MasterSecretKey({
       structure: s,
       epoch: 1,
       signingSeed: await crypto.keys.exportPrivate(pair.privateKey, 'raw'),
-      s: group.scalar.random(),
-      t: group.scalar.random(),
+      s: randomScalar(),
+      t: randomScalar(),
       idKey: crypto.random.bytes(32),
       macKey: crypto.random.bytes(32),
       nextSerial: 0,
       rights: new Map(),
     });
     msk.#sync();
-    await msk.#initSigning();
+    await msk.#initSigning(pair);
     return msk;
   }
 
@@ -186,7 +196,7 @@ export class MasterSecretKey {
   static async load(bytes: Uint8Array): Promise<MasterSecretKey> {
     const reader = readPrefix(bytes, 'masterSecretKey', 'master secret key');
     if (bytes.length < reader.offset + MAC) reader.fail('truncated');
-    const copy = bytes.slice();
+    const copy = copyBytes(bytes);
     const body = copy.subarray(0, copy.length - MAC);
     const r = new Reader(body, 'master secret key', reader.offset);
     const epoch = r.varint('epoch');
@@ -206,7 +216,9 @@ export class MasterSecretKey {
       const revisions: RevisionSecret[] = [];
       for (let j = 0; j < m; j++) revisions.push(readRevision(r));
       for (let j = 1; j < revisions.length; j++) {
-        if ((revisions[j] as RevisionSecret).revision >= (revisions[j - 1] as RevisionSecret).revision) {
+        if (
+          (revisions[j] as RevisionSecret).revision >= (revisions[j - 1] as RevisionSecret).revision
+        ) {
           r.fail('revisions not in decreasing order');
         }
       }
@@ -218,7 +230,17 @@ export class MasterSecretKey {
     if (!constantTimeEqual(tag, copy.subarray(copy.length - MAC))) {
       throw new FormatError('malformed master secret key: integrity check failed');
     }
-    const msk = new MasterSecretKey({ structure, epoch, signingSeed, s, t, idKey, macKey, nextSerial, rights });
+    const msk = new MasterSecretKey({
+      structure,
+      epoch,
+      signingSeed,
+      s,
+      t,
+      idKey,
+      macKey,
+      nextSerial,
+      rights,
+    });
     await msk.#initSigning();
     return msk;
   }
@@ -295,7 +317,11 @@ export class MasterSecretKey {
       if (hybrid && latest.kem === undefined) {
         // Classic → hybrid: same x (old ciphertexts and keys stay valid), add an ML-KEM key.
         const pair = mlkem.generateKeyPair();
-        const upgraded = Object.freeze({ revision: latest.revision, x: latest.x, kem: pair.secretKey });
+        const upgraded = Object.freeze({
+          revision: latest.revision,
+          x: latest.x,
+          kem: pair.secretKey,
+        });
         state.revisions[0] = upgraded;
         this.#cachePublic(key, upgraded, pair.publicKey);
       }
@@ -314,15 +340,17 @@ export class MasterSecretKey {
     const id = `${key}#${secret.revision}`;
     let entry = this.#publicCache.get(id);
     if (entry === undefined || (entry.ek === undefined && secret.kem !== undefined)) {
-      const ek = secret.kem === undefined ? undefined : mlkem.secretKey(secret.kem).publicKey.toBytes();
+      const ek =
+        secret.kem === undefined ? undefined : mlkem.secretKey(secret.kem).publicKey.toBytes();
       this.#cachePublic(key, secret, ek);
-      entry = this.#publicCache.get(id) as { H: Uint8Array; ek: Uint8Array | undefined };
+      entry = this.#publicCache.get(id);
     }
-    return entry;
+    return entry as { H: Uint8Array; ek: Uint8Array | undefined };
   }
 
   #dropPublic(key: string): void {
-    for (const id of this.#publicCache.keys()) if (id.startsWith(`${key}#`)) this.#publicCache.delete(id);
+    for (const id of this.#publicCache.keys())
+      if (id.startsWith(`${key}#`)) this.#publicCache.delete(id);
   }
 
   /** The signed master public key of the current epoch (cached until the next change). */
@@ -334,7 +362,13 @@ export class MasterSecretKey {
       const latest = state.revisions[0] as RevisionSecret;
       const mode = rightMode(this.#structure, state.right);
       const { H, ek } = this.#public(key, latest);
-      rights.push({ right: state.right, revision: latest.revision, mode, H, ek: mode === 'hybrid' ? ek : undefined });
+      rights.push({
+        right: state.right,
+        revision: latest.revision,
+        mode,
+        H,
+        ek: mode === 'hybrid' ? ek : undefined,
+      });
     }
     const body = encodePublicKeyBody({
       authorityKey: this.#authorityKey,
@@ -394,7 +428,11 @@ export class MasterSecretKey {
 
   async #signUserKey(body: Uint8Array): Promise<Uint8Array> {
     const mac = this.#mac.compute(userKeyMacInput(body));
-    const signature = await crypto.signature.sign('ed25519', this.#signing(), userKeySignedMessage(body, mac));
+    const signature = await crypto.signature.sign(
+      'ed25519',
+      this.#signing(),
+      userKeySignedMessage(body, mac),
+    );
     return _concat(body, mac, signature);
   }
 
@@ -434,9 +472,15 @@ export class MasterSecretKey {
    * @throws FormatError for malformed bytes; AuthenticationError if this authority did not
    *   issue the key or it was altered.
    */
-  async refreshUserKey(userKey: Uint8Array, options: { keepOldSecrets?: boolean } = {}): Promise<Uint8Array> {
+  async refreshUserKey(
+    userKey: Uint8Array,
+    options: { keepOldSecrets?: boolean } = {},
+  ): Promise<Uint8Array> {
     const { contents, body, mac } = decodeUserKey(userKey);
-    if (!this.#mac.verify(userKeyMacInput(body), mac) || !constantTimeEqual(contents.authorityKey, this.#authorityKey)) {
+    if (
+      !this.#mac.verify(userKeyMacInput(body), mac) ||
+      !constantTimeEqual(contents.authorityKey, this.#authorityKey)
+    ) {
       throw new AuthenticationError('user key not issued by this authority, or altered');
     }
     const held = new Map(contents.rights.map((r) => [rightKey(r.right), r.revisions]));
@@ -479,10 +523,13 @@ export class MasterSecretKey {
 
   #selectRights(attributes: readonly string[]): _RightState[] {
     if (!Array.isArray(attributes) || attributes.length === 0) {
-      throw new TypeError('attributes must be a non-empty array of "Dimension::Attribute" (or "*")');
+      throw new TypeError(
+        'attributes must be a non-empty array of "Dimension::Attribute" (or "*")',
+      );
     }
-    if (attributes.includes('*')) return [...this.#rights.values()];
-    const ids = new Set(attributes.map((q) => this.#structure.attribute(q).id));
+    const names = attributes as readonly unknown[];
+    if (names.includes('*')) return [...this.#rights.values()];
+    const ids = new Set(names.map((q) => this.#structure.attribute(q as string).id));
     return [...this.#rights.values()].filter((st) => st.right.some((id) => ids.has(id)));
   }
 
@@ -520,7 +567,10 @@ export class MasterSecretKey {
 
   // Every slot matched to a right revision, with its elliptic-curve share; undefined if a slot
   // matches nothing (a revision pruned since, or an altered encapsulation).
-  #match(parsed: ParsedEncapsulation): { slot: ParsedSlot; state: _RightState; secret: RevisionSecret; K1: Uint8Array }[] | undefined {
+  #match(
+    parsed: ParsedEncapsulation,
+  ):
+    { slot: ParsedSlot; state: _RightState; secret: RevisionSecret; K1: Uint8Array }[] | undefined {
     const points = encapsulationPoints(parsed);
     if (points === undefined) return undefined;
     const A = group.point.mul(this.#s, points.c0);
@@ -534,7 +584,12 @@ export class MasterSecretKey {
       }
       return out;
     }
-    const candidates: { state: _RightState; secret: RevisionSecret; K1: Uint8Array; tag: Uint8Array }[] = [];
+    const candidates: {
+      state: _RightState;
+      secret: RevisionSecret;
+      K1: Uint8Array;
+      tag: Uint8Array;
+    }[] = [];
     for (const state of this.#rights.values()) {
       for (const secret of state.revisions) {
         const K1 = group.point.mul(secret.x, A);
@@ -576,7 +631,10 @@ export class MasterSecretKey {
   decapsulate(encapsulation: Uint8Array): MasterDecapsulation | undefined {
     const opened = this.#openAll(parseEncapsulation(encapsulation));
     if (opened === undefined) return undefined;
-    return { key: opened.key, rights: opened.rights.map((st) => rightNames(this.#structure, st.right)) };
+    return {
+      key: opened.key,
+      rights: opened.rights.map((st) => rightNames(this.#structure, st.right)),
+    };
   }
 
   /**
@@ -587,21 +645,34 @@ export class MasterSecretKey {
   _reencapsulate(
     bytes: Uint8Array,
     offset: number,
-  ): { oldKey: Uint8Array; newKey: Uint8Array; encapsulation: Uint8Array; end: number } | undefined {
+  ):
+    { oldKey: Uint8Array; newKey: Uint8Array; encapsulation: Uint8Array; end: number } | undefined {
     const parsed = parseEncapsulation(bytes, offset);
     const opened = this.#openAll(parsed);
     if (opened === undefined) return undefined;
     const targets: EncapsulationTarget[] = opened.rights.map((state) => {
       if (!rightActive(this.#structure, state.right)) {
-        throw new PolicyError(`cannot re-encapsulate for ${rightNames(this.#structure, state.right).join(' && ')}: decrypt-only`);
+        throw new PolicyError(
+          `cannot re-encapsulate for ${rightNames(this.#structure, state.right).join(' && ')}: decrypt-only`,
+        );
       }
       const latest = state.revisions[0] as RevisionSecret;
       const { H, ek } = this.#public(rightKey(state.right), latest);
       const hybrid = rightMode(this.#structure, state.right) === 'hybrid';
-      return { right: state.right, revision: latest.revision, H, ek: hybrid && ek !== undefined ? mlkem.publicKey(ek) : undefined };
+      return {
+        right: state.right,
+        revision: latest.revision,
+        H,
+        ek: hybrid && ek !== undefined ? mlkem.publicKey(ek) : undefined,
+      };
     });
     const fresh = encapsulate(this.#authorityId, this.#P, targets, parsed.visibility);
-    return { oldKey: opened.key, newKey: fresh.key, encapsulation: fresh.encapsulation, end: offset + parsed.bytes.length };
+    return {
+      oldKey: opened.key,
+      newKey: fresh.key,
+      encapsulation: fresh.encapsulation,
+      end: offset + parsed.bytes.length,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -638,21 +709,25 @@ export class MasterSecretKey {
       candidates.push(S.mul(q, S.mul(this.#s, S.invert(denominator))));
     };
     try {
-      if (material.kind === 'id') {
-        if (S.isZero(material.a0)) {
-          if (!S.isZero(material.a1)) candidates.push(S.fromBytes(material.a1));
-        } else fromRatio(S.mul(material.a1, S.invert(material.a0)));
-      } else if (material.kind === 'ratio') {
-        fromRatio(S.fromBytes(material.ratio));
-      } else if (material.kind === 'blinded-secret') {
-        for (const state of this.#rights.values()) {
-          for (const rev of state.revisions) {
-            const a0 = S.mul(material.secret, S.invert(rev.x));
-            candidates.push(S.mul(S.sub(this.#s, a0), S.invert(this.#t)));
+      switch (material.kind) {
+        case 'id':
+          if (S.isZero(material.a0)) {
+            if (!S.isZero(material.a1)) candidates.push(S.fromBytes(material.a1));
+          } else fromRatio(S.mul(material.a1, S.invert(material.a0)));
+          break;
+        case 'ratio':
+          fromRatio(S.fromBytes(material.ratio));
+          break;
+        case 'blinded-secret':
+          for (const state of this.#rights.values()) {
+            for (const rev of state.revisions) {
+              const a0 = S.mul(material.secret, S.invert(rev.x));
+              candidates.push(S.mul(S.sub(this.#s, a0), S.invert(this.#t)));
+            }
           }
-        }
-      } else {
-        throw new TypeError('unknown decoder material kind');
+          break;
+        default:
+          throw new TypeError('unknown decoder material kind');
       }
     } catch (error) {
       if (error instanceof TypeError) throw error;
@@ -678,7 +753,8 @@ export class MasterSecretKey {
       for (let i = 0; i < count; i++) view.setBigUint64(i * SERIAL_BLOCK, BigInt(start + i));
       const out = aes.encryptBlocks(blocks);
       for (let i = 0; i < count; i++) {
-        if (wanted.has(_hex(out.subarray(i * SERIAL_BLOCK, (i + 1) * SERIAL_BLOCK)))) return start + i;
+        if (wanted.has(_hex(out.subarray(i * SERIAL_BLOCK, (i + 1) * SERIAL_BLOCK))))
+          return start + i;
       }
     }
     return undefined;

@@ -92,7 +92,9 @@ const model = (user: P, enc: P): boolean => labels(enc).some((l) => accepts(user
 
 // ---- generated policies ----------------------------------------------------------------------
 
-const terms: P[] = (Object.keys(DIMS) as Dim[]).flatMap((d) => DIMS[d].values.map((v) => term(d, v)));
+const terms: P[] = (Object.keys(DIMS) as Dim[]).flatMap((d) =>
+  DIMS[d].values.map((v) => term(d, v)),
+);
 
 function randomPolicy(rand: () => number, forEncryption: boolean, depth = 0): P {
   const pick = (): P => terms[Math.floor(rand() * terms.length)] as P;
@@ -122,7 +124,9 @@ const rand = prng(0xc0c0);
 const userPolicies: P[] = [
   ALL,
   ...terms,
-  ...DIMS.Dept.values.flatMap((d) => DIMS.Level.values.map((l) => and(term('Dept', d), term('Level', l)))),
+  ...DIMS.Dept.values.flatMap((d) =>
+    DIMS.Level.values.map((l) => and(term('Dept', d), term('Level', l))),
+  ),
   and(term('Dept', 'FIN'), term('Dept', 'HR')), // two values of one dimension in a user clause
   and(term('Level', 'MED'), term('Country', 'DE'), term('Dept', 'MKG')),
   ...Array.from({ length: 10 }, () => randomPolicy(rand, false)),
@@ -139,7 +143,7 @@ const encryptionPolicies: P[] = [
 
 // ---- the test --------------------------------------------------------------------------------
 
-describe('decrypt matrix vs boolean model (3 dimensions)', () => {
+void describe('decrypt matrix vs boolean model (3 dimensions)', () => {
   let auth: Authority;
   let users: UserKey[];
 
@@ -148,13 +152,16 @@ describe('decrypt matrix vs boolean model (3 dimensions)', () => {
       dimensions: [
         { name: 'Dept', attributes: DIMS.Dept.values },
         { name: 'Level', kind: 'ordered', attributes: DIMS.Level.values },
-        { name: 'Country', attributes: DIMS.Country.values.map((name) => ({ name, mode: 'classic' as const })) },
+        {
+          name: 'Country',
+          attributes: DIMS.Country.values.map((name) => ({ name, mode: 'classic' as const })),
+        },
       ],
     });
     users = await Promise.all(userPolicies.map((p) => auth.user(text(p))));
   });
 
-  test('canOpen agrees with the model on every pair', () => {
+  void test('canOpen agrees with the model on every pair', () => {
     const structure = auth.mpk.structure;
     let positives = 0;
     for (const u of userPolicies) {
@@ -166,11 +173,14 @@ describe('decrypt matrix vs boolean model (3 dimensions)', () => {
     }
     // The generated sets must exercise both outcomes substantially.
     const total = userPolicies.length * encryptionPolicies.length;
-    assert.ok(positives > total / 5 && positives < (total * 4) / 5, `${positives}/${total} positives`);
+    assert.ok(
+      positives > total / 5 && positives < (total * 4) / 5,
+      `${positives}/${total} positives`,
+    );
   });
 
   for (const visibility of ['hidden', 'public'] as const) {
-    test(`decryption agrees with the model on every pair (${visibility})`, () => {
+    void test(`decryption agrees with the model on every pair (${visibility})`, () => {
       const plaintext = new TextEncoder().encode('matrix');
       let checked = 0;
       for (const e of encryptionPolicies) {

@@ -2,7 +2,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PolicyError } from './errors.ts';
-import { formatPolicy, MAX_DNF_CLAUSES, MAX_POLICY_DEPTH, parsePolicy, toDnf, type PolicyNode } from './policy.ts';
+import {
+  formatPolicy,
+  MAX_DNF_CLAUSES,
+  MAX_POLICY_DEPTH,
+  parsePolicy,
+  toDnf,
+  type PolicyNode,
+} from './policy.ts';
 import { assertArgumentError, notString } from './_test/fixtures.ts';
 
 // Positions drop out of the comparison: printing and re-parsing moves terms.
@@ -17,7 +24,7 @@ function strip(node: PolicyNode): unknown {
   }
 }
 
-describe('parsePolicy', () => {
+void describe('parsePolicy', () => {
   const ok: [string, string][] = [
     ['Department::Finance', 'Department::Finance'],
     ['  Department::Finance  ', 'Department::Finance'],
@@ -40,16 +47,24 @@ describe('parsePolicy', () => {
     ['A :: b', 'A::b'],
   ];
   for (const [input, canonical] of ok) {
-    test(`parses ${JSON.stringify(input)}`, () => {
+    void test(`parses ${JSON.stringify(input)}`, () => {
       const node = parsePolicy(input);
       assert.equal(formatPolicy(node), canonical);
       assert.deepEqual(strip(parsePolicy(formatPolicy(node))), strip(node));
     });
   }
 
-  test('&& binds tighter than ||', () => {
+  void test('&& binds tighter than ||', () => {
     assert.deepEqual(strip(parsePolicy('A::a || B::b && C::c')), {
-      or: [['A', 'a'], { and: [['B', 'b'], ['C', 'c']] }],
+      or: [
+        ['A', 'a'],
+        {
+          and: [
+            ['B', 'b'],
+            ['C', 'c'],
+          ],
+        },
+      ],
     });
   });
 
@@ -74,7 +89,7 @@ describe('parsePolicy', () => {
     ['*A::b', 1],
   ];
   for (const [input, position] of bad) {
-    test(`rejects ${JSON.stringify(input)} at offset ${position}`, () => {
+    void test(`rejects ${JSON.stringify(input)} at offset ${position}`, () => {
       assert.throws(
         () => parsePolicy(input),
         (error: unknown) => {
@@ -87,26 +102,27 @@ describe('parsePolicy', () => {
     });
   }
 
-  test('the error message shows the policy and a caret', () => {
+  void test('the error message shows the policy and a caret', () => {
     assert.throws(() => parsePolicy('A::b && && C::d'), {
       message: /at offset 8\n {2}A::b && && C::d\n {10}\^/,
     });
   });
 
-  test('rejects deep nesting and huge input', () => {
+  void test('rejects deep nesting and huge input', () => {
     const deep = '('.repeat(MAX_POLICY_DEPTH + 1) + 'A::b' + ')'.repeat(MAX_POLICY_DEPTH + 1);
     assert.throws(() => parsePolicy(deep), PolicyError);
     assert.doesNotThrow(() => parsePolicy('('.repeat(10) + 'A::b' + ')'.repeat(10)));
     assert.throws(() => parsePolicy('A::b || '.repeat(20000) + 'A::b'), PolicyError);
   });
 
-  test('hostile arguments', () => {
-    for (const value of notString) assertArgumentError(() => parsePolicy(value as string), String(value));
+  void test('hostile arguments', () => {
+    for (const value of notString)
+      assertArgumentError(() => parsePolicy(value as string), String(value));
   });
 });
 
-describe('toDnf', () => {
-  test('distributes && over ||', () => {
+void describe('toDnf', () => {
+  void test('distributes && over ||', () => {
     const clauses = toDnf(parsePolicy('(A::a || A::b) && (B::x || B::y) && C::c'));
     assert.deepEqual(
       clauses.map((c) => c.map((t) => t.attribute).join('')),
@@ -114,12 +130,15 @@ describe('toDnf', () => {
     );
   });
 
-  test('* is the empty clause', () => {
+  void test('* is the empty clause', () => {
     assert.deepEqual(toDnf(parsePolicy('*')), [[]]);
-    assert.deepEqual(toDnf(parsePolicy('* && A::a')).map((c) => c.length), [1]);
+    assert.deepEqual(
+      toDnf(parsePolicy('* && A::a')).map((c) => c.length),
+      [1],
+    );
   });
 
-  test('refuses expansions beyond the limit', () => {
+  void test('refuses expansions beyond the limit', () => {
     const factor = '(A::a || A::b || A::c || A::d)';
     const big = Array.from({ length: 7 }, () => factor).join(' && '); // 4^7 = 16384 clauses
     assert.ok(4 ** 7 > MAX_DNF_CLAUSES);
@@ -127,24 +146,35 @@ describe('toDnf', () => {
   });
 });
 
-describe('property: format ∘ parse is the identity on trees', () => {
-  const name = fc.stringMatching(/^[A-Za-z0-9 &|*()"\\:é-]{1,8}$/).filter((s) => s.trim() === s && s.length > 0);
+void describe('property: format ∘ parse is the identity on trees', () => {
+  const name = fc
+    .stringMatching(/^[A-Za-z0-9 &|*()"\\:é-]{1,8}$/)
+    .filter((s) => s.trim() === s && s.length > 0);
   const tree: fc.Arbitrary<PolicyNode> = fc.letrec<{ node: PolicyNode }>((tie) => ({
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       fc.constant<PolicyNode>({ type: 'all' }),
-      fc.record({ type: fc.constant('attribute' as const), dimension: name, attribute: name, position: fc.constant(0) }),
-      fc.record({ type: fc.constantFrom('and' as const, 'or' as const), operands: fc.array(tie('node'), { minLength: 2, maxLength: 3 }) }),
+      fc.record({
+        type: fc.constant('attribute' as const),
+        dimension: name,
+        attribute: name,
+        position: fc.constant(0),
+      }),
+      fc.record({
+        type: fc.constantFrom('and' as const, 'or' as const),
+        operands: fc.array(tie('node'), { minLength: 2, maxLength: 3 }),
+      }),
     ),
   })).node;
 
-  test('round trip', () => {
+  void test('round trip', () => {
     fc.assert(
       fc.property(tree, (node) => {
         const printed = formatPolicy(node);
         assert.equal(formatPolicy(parsePolicy(printed)), printed);
         // Parsing the printed form gives the same DNF as the tree itself.
-        const flat = (n: PolicyNode): string[][] => toDnf(n).map((c) => c.map((t) => `${t.dimension}/${t.attribute}`));
+        const flat = (n: PolicyNode): string[][] =>
+          toDnf(n).map((c) => c.map((t) => `${t.dimension}/${t.attribute}`));
         assert.deepEqual(flat(parsePolicy(printed)), flat(node));
       }),
       { numRuns: 300 },

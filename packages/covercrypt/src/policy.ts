@@ -120,7 +120,10 @@ class _Parser {
       const inner = this.#or();
       this.#skip();
       if (this.#source[this.#i] !== ')') {
-        this.#fail(`expected ')' to close the '(' at offset ${open}, got ${this.#describe()}`, this.#i);
+        this.#fail(
+          `expected ')' to close the '(' at offset ${open}, got ${this.#describe()}`,
+          this.#i,
+        );
       }
       this.#i++;
       this.#depth--;
@@ -177,7 +180,8 @@ class _Parser {
       if (c === '"') break;
       if (c === '\\') {
         const next = this.#source[this.#i];
-        if (next !== '"' && next !== '\\') this.#fail('only \\" and \\\\ escapes are allowed', this.#i - 1);
+        if (next !== '"' && next !== '\\')
+          this.#fail('only \\" and \\\\ escapes are allowed', this.#i - 1);
         out += next;
         this.#i++;
       } else {

@@ -11,7 +11,7 @@
  * Wire format: "CVCP" ‖ version ‖ suite ‖ authority key (32) ‖ epoch ‖ h (32) ‖ P (32) ‖
  * structure ‖ n ‖ n × (right ‖ revision ‖ mode ‖ H (32) ‖ [ek (1184) if hybrid]) ‖ signature (64)
  */
-import { Reader, Writer } from './_codec.ts';
+import { copyBytes, Reader, Writer } from './_codec.ts';
 import {
   KEM_PUBLIC,
   LABEL,
@@ -27,11 +27,7 @@ import {
   type KemPublicKey,
 } from './_scheme.ts';
 import { AuthenticationError, PolicyError } from './errors.ts';
-import {
-  encapsulate,
-  type EncapsulationTarget,
-  type PolicyVisibility,
-} from './encapsulation.ts';
+import { encapsulate, type EncapsulationTarget, type PolicyVisibility } from './encapsulation.ts';
 import {
   encryptionRights,
   readRight,
@@ -101,7 +97,9 @@ export function encodePublicKeyBody(c: PublicKeyContents): Uint8Array {
   w.varint(c.rights.length);
   for (const r of c.rights) {
     writeRight(w, r.right);
-    w.varint(r.revision).u8(r.mode === 'hybrid' ? 1 : 0).raw(r.H);
+    w.varint(r.revision)
+      .u8(r.mode === 'hybrid' ? 1 : 0)
+      .raw(r.H);
     if (r.mode === 'hybrid') w.raw(r.ek as Uint8Array);
   }
   return w.finish();
@@ -147,7 +145,14 @@ export class MasterPublicKey {
       const ekBytes = modeByte === 1 ? reader.raw(KEM_PUBLIC, 'ML-KEM key').slice() : undefined;
       const key = rightKey(right);
       if (this.#rights.has(key)) reader.fail('duplicate right');
-      this.#rights.set(key, { right, revision, mode: modeByte === 1 ? 'hybrid' : 'classic', H, ekBytes, ek: undefined });
+      this.#rights.set(key, {
+        right,
+        revision,
+        mode: modeByte === 1 ? 'hybrid' : 'classic',
+        H,
+        ekBytes,
+        ek: undefined,
+      });
     }
   }
 
@@ -158,21 +163,24 @@ export class MasterPublicKey {
    *   `minEpoch`.
    */
   static async load(bytes: Uint8Array, options: LoadPublicKeyOptions): Promise<MasterPublicKey> {
-    if (typeof options !== 'object' || options === null || !(options.authority instanceof Uint8Array)) {
+    const raw: unknown = options;
+    if (typeof raw !== 'object' || raw === null || !(options.authority instanceof Uint8Array)) {
       throw new TypeError('options.authority (the 32-byte authority id) is required');
     }
     if (options.authority.length !== 32) throw new RangeError('options.authority must be 32 bytes');
     const reader = readPrefix(bytes, 'publicKey', 'public key');
     if (bytes.length < SIGNATURE + 6) reader.fail('truncated');
-    const copy = bytes.slice();
+    const copy = copyBytes(bytes);
     const body = copy.subarray(0, copy.length - SIGNATURE);
     const mpk = new MasterPublicKey(copy, new Reader(body, 'public key', reader.offset));
     if (!constantTimeEqual(mpk.#authorityId, options.authority)) {
       throw new AuthenticationError('public key of another authority');
     }
-    const verifyKey = await crypto.keys.importPublic('ed25519', 'raw', mpk.#authorityKey).catch(() => {
-      throw new AuthenticationError('public key signature does not verify');
-    });
+    const verifyKey = await crypto.keys
+      .importPublic('ed25519', 'raw', mpk.#authorityKey)
+      .catch(() => {
+        throw new AuthenticationError('public key signature does not verify');
+      });
     const ok = await crypto.signature.verify(
       'ed25519',
       verifyKey,
@@ -181,7 +189,9 @@ export class MasterPublicKey {
     );
     if (!ok) throw new AuthenticationError('public key signature does not verify');
     if (options.minEpoch !== undefined && mpk.#epoch < options.minEpoch) {
-      throw new AuthenticationError(`public key epoch ${mpk.#epoch} older than ${options.minEpoch}`);
+      throw new AuthenticationError(
+        `public key epoch ${mpk.#epoch} older than ${options.minEpoch}`,
+      );
     }
     return mpk;
   }
@@ -189,7 +199,10 @@ export class MasterPublicKey {
   /** @internal Builds the parsed form of bytes the master key just signed (no re-verification). */
   static _trusted(bytes: Uint8Array): MasterPublicKey {
     const reader = readPrefix(bytes, 'publicKey', 'public key');
-    return new MasterPublicKey(bytes, new Reader(bytes.subarray(0, bytes.length - SIGNATURE), 'public key', reader.offset));
+    return new MasterPublicKey(
+      bytes,
+      new Reader(bytes.subarray(0, bytes.length - SIGNATURE), 'public key', reader.offset),
+    );
   }
 
   /** A copy of the encoded key. */
@@ -237,7 +250,11 @@ export class MasterPublicKey {
     const entries = rights.map((r) => {
       const e = this.#rights.get(rightKey(r));
       if (e === undefined) {
-        throw new PolicyError(`no public key for ${rightNames(this.#structure, r).join(' && ') || '*'}`, policy, 0);
+        throw new PolicyError(
+          `no public key for ${rightNames(this.#structure, r).join(' && ') || '*'}`,
+          policy,
+          0,
+        );
       }
       return e;
     });
@@ -256,10 +273,14 @@ export class MasterPublicKey {
   }
 
   /** @internal `seed` fixes S for known-answer vectors. */
-  _encapsulate(policy: string, options: EncapsulateOptions, seed: Uint8Array | undefined): Encapsulated {
+  _encapsulate(
+    policy: string,
+    options: EncapsulateOptions,
+    seed: Uint8Array | undefined,
+  ): Encapsulated {
     if (typeof policy !== 'string') throw new TypeError('policy must be a string');
     const visibility = options.visibility ?? 'hidden';
-    if (visibility !== 'hidden' && visibility !== 'public') {
+    if (!(['hidden', 'public'] as unknown[]).includes(visibility)) {
       throw new RangeError('visibility must be hidden or public');
     }
     const entries = this.#targets(policy);
@@ -273,9 +294,20 @@ export class MasterPublicKey {
     }
     const targets: EncapsulationTarget[] = entries.map((e) => {
       if (e.mode === 'hybrid') e.ek ??= mlkem.publicKey(e.ekBytes as Uint8Array);
-      return { right: e.right, revision: e.revision, H: e.H, ek: e.mode === 'hybrid' ? e.ek : undefined };
+      return {
+        right: e.right,
+        revision: e.revision,
+        H: e.H,
+        ek: e.mode === 'hybrid' ? e.ek : undefined,
+      };
     });
-    const { key, encapsulation } = encapsulate(this.#authorityId, this.#P, targets, visibility, seed);
+    const { key, encapsulation } = encapsulate(
+      this.#authorityId,
+      this.#P,
+      targets,
+      visibility,
+      seed,
+    );
     return { key, encapsulation, postQuantum: hybrid === entries.length };
   }
 

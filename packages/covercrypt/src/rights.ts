@@ -13,7 +13,7 @@
  * are a subset of another clause's are dropped (a label that dominates another, see
  * `_dominates`), which changes no reader and shortens ciphertexts.
  */
-import { MAX_VARINT, Reader, Writer } from './_codec.ts';
+import { MAX_VARINT, type Reader, type Writer } from './_codec.ts';
 import { PolicyError, StructureError } from './errors.ts';
 import { formatTerm, parsePolicy, toDnf, type PolicyNode } from './policy.ts';
 import type { AccessStructure, AttributeInfo, SecurityMode } from './structure.ts';
@@ -37,7 +37,11 @@ export function rightKey(right: Right): string {
 
 // Per-structure view: which dimension each attribute id lives in and at which rank.
 interface _Layout {
-  readonly dims: readonly { readonly id: number; readonly ordered: boolean; readonly ids: readonly number[] }[];
+  readonly dims: readonly {
+    readonly id: number;
+    readonly ordered: boolean;
+    readonly ids: readonly number[];
+  }[];
   readonly where: ReadonlyMap<number, { readonly dim: number; readonly rank: number }>;
 }
 
@@ -52,7 +56,11 @@ function _layout(structure: AccessStructure): _Layout {
     ids: d.attributes.map((a) => a.id),
   }));
   const where = new Map<number, { dim: number; rank: number }>();
-  dims.forEach((d, dim) => d.ids.forEach((id, rank) => where.set(id, { dim, rank })));
+  dims.forEach((d, dim) => {
+    d.ids.forEach((id, rank) => {
+      where.set(id, { dim, rank });
+    });
+  });
   const layout = { dims, where };
   _layouts.set(structure, { version: structure.version, layout });
   return layout;
@@ -119,7 +127,8 @@ export function rightNames(structure: AccessStructure, right: Right): string[] {
 
 function _source(policy: string | PolicyNode): { node: PolicyNode; source: string | undefined } {
   if (typeof policy === 'string') return { node: parsePolicy(policy), source: policy };
-  if (typeof policy !== 'object' || policy === null) throw new TypeError('policy must be a string');
+  const raw: unknown = policy;
+  if (typeof raw !== 'object' || raw === null) throw new TypeError('policy must be a string');
   return { node: policy, source: undefined };
 }
 
@@ -147,7 +156,11 @@ export function resolvePolicy(structure: AccessStructure, policy: string | Polic
         return ALL;
       case 'attribute': {
         const a = _resolveTerm(structure, n.dimension, n.attribute, n.position, source);
-        return Object.freeze({ type: 'attribute', dimension: dimIds.get(a.dimension) as number, attribute: a.id });
+        return Object.freeze({
+          type: 'attribute',
+          dimension: dimIds.get(a.dimension) as number,
+          attribute: a.id,
+        });
       }
       case 'and':
       case 'or':
@@ -168,7 +181,9 @@ export function formatIdPolicy(structure: AccessStructure, policy: IdPolicy): st
         return '*';
       case 'attribute': {
         const a = byId.get(n.attribute);
-        return a === undefined ? `"#${n.dimension}"::"#${n.attribute}"` : formatTerm(a.dimension, a.name);
+        return a === undefined
+          ? `"#${n.dimension}"::"#${n.attribute}"`
+          : formatTerm(a.dimension, a.name);
       }
       case 'and':
         return n.operands.map((o) => (o.type === 'or' ? `(${walk(o)})` : walk(o))).join(' && ');
@@ -180,7 +195,11 @@ export function formatIdPolicy(structure: AccessStructure, policy: IdPolicy): st
 }
 
 // Evaluates a user policy on a right (a data label), per the module comment.
-function _accepts(layout: _Layout, policy: IdPolicy, coordinate: ReadonlyMap<number, number>): boolean {
+function _accepts(
+  layout: _Layout,
+  policy: IdPolicy,
+  coordinate: ReadonlyMap<number, number>,
+): boolean {
   switch (policy.type) {
     case 'all':
       return true;
@@ -292,7 +311,11 @@ export function coveredRights(
 }
 
 /** Whether a key for `userPolicy` opens a ciphertext for `encryptionPolicy` (same structure). */
-export function canOpen(structure: AccessStructure, userPolicy: string, encryptionPolicy: string): boolean {
+export function canOpen(
+  structure: AccessStructure,
+  userPolicy: string,
+  encryptionPolicy: string,
+): boolean {
   const held = new Set(userRights(structure, resolvePolicy(structure, userPolicy)).map(rightKey));
   return encryptionRights(structure, encryptionPolicy).some((r) => held.has(rightKey(r)));
 }

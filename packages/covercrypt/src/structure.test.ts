@@ -7,23 +7,34 @@ import { assertArgumentError, DEPT_LEVEL, positions, flip } from './_test/fixtur
 
 const fresh = (): AccessStructure => AccessStructure.create(DEPT_LEVEL);
 
-describe('AccessStructure', () => {
-  test('create: kinds, ranks, default mode, monotonic ids', () => {
+void describe('AccessStructure', () => {
+  void test('create: kinds, ranks, default mode, monotonic ids', () => {
     const s = fresh();
     const [dept, level] = s.dimensions();
     assert.equal(dept?.kind, 'unordered');
     assert.equal(level?.kind, 'ordered');
-    assert.deepEqual(level?.attributes.map((a) => [a.name, a.rank]), [
-      ['Protected', 0],
-      ['Confidential', 1],
-      ['Top Secret', 2],
-    ]);
-    assert.ok(s.dimensions().flatMap((d) => d.attributes).every((a) => a.mode === 'hybrid' && a.status === 'active'));
-    assert.deepEqual(s.dimensions().flatMap((d) => d.attributes.map((a) => a.id)), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      level.attributes.map((a) => [a.name, a.rank]),
+      [
+        ['Protected', 0],
+        ['Confidential', 1],
+        ['Top Secret', 2],
+      ],
+    );
+    assert.ok(
+      s
+        .dimensions()
+        .flatMap((d) => d.attributes)
+        .every((a) => a.mode === 'hybrid' && a.status === 'active'),
+    );
+    assert.deepEqual(
+      s.dimensions().flatMap((d) => d.attributes.map((a) => a.id)),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
     assert.equal(s.mode, 'hybrid');
   });
 
-  test('lookup is case-insensitive and NFC-normalising', () => {
+  void test('lookup is case-insensitive and NFC-normalising', () => {
     const s = AccessStructure.create({ dimensions: [{ name: 'Pays', attributes: ['Côte'] }] });
     assert.equal(s.lookup('pays', 'CÔTE')?.name, 'Côte');
     assert.equal(s.lookup('Pays', 'Co\u0302te')?.name, 'Côte');
@@ -32,7 +43,7 @@ describe('AccessStructure', () => {
     assert.throws(() => s.attribute('Pays::Nope'), StructureError);
   });
 
-  test('ids are never reused after a removal (anchor W2)', () => {
+  void test('ids are never reused after a removal (anchor W2)', () => {
     const s = fresh();
     const removed = s.attribute('Department::HR').id;
     s.removeAttribute('Department::HR');
@@ -44,24 +55,24 @@ describe('AccessStructure', () => {
     assert.equal(s.attribute('Department::X').id, 9);
   });
 
-  test('hierarchy insertion: after, lowest, highest', () => {
+  void test('hierarchy insertion: after, lowest, highest', () => {
     const s = fresh();
     s.addAttribute('Security Level', 'Internal', { after: 'Protected' });
     s.addAttribute('Security Level', 'Public', { after: null });
     s.addAttribute('Security Level', 'Cosmic');
-    assert.deepEqual(s.dimension('Security Level')?.attributes.map((a) => a.name), [
-      'Public',
-      'Protected',
-      'Internal',
-      'Confidential',
-      'Top Secret',
-      'Cosmic',
-    ]);
-    assert.throws(() => s.addAttribute('Department', 'Y', { after: null }), StructureError);
-    assert.throws(() => s.addAttribute('Security Level', 'Y', { after: 'Nope' }), StructureError);
+    assert.deepEqual(
+      s.dimension('Security Level')?.attributes.map((a) => a.name),
+      ['Public', 'Protected', 'Internal', 'Confidential', 'Top Secret', 'Cosmic'],
+    );
+    assert.throws(() => {
+      s.addAttribute('Department', 'Y', { after: null });
+    }, StructureError);
+    assert.throws(() => {
+      s.addAttribute('Security Level', 'Y', { after: 'Nope' });
+    }, StructureError);
   });
 
-  test('rename, disable, enable, mode', () => {
+  void test('rename, disable, enable, mode', () => {
     const s = fresh();
     const id = s.attribute('Department::MKG').id;
     s.renameAttribute('Department::MKG', 'Marketing');
@@ -76,41 +87,114 @@ describe('AccessStructure', () => {
     assert.equal(s.attribute('Dept::Marketing').mode, 'classic');
   });
 
-  test('refused edits change nothing', () => {
+  void test('refused edits change nothing', () => {
     const s = fresh();
     const before = s.encode();
     const refusals: [string, () => unknown][] = [
-      ['duplicate dimension', () => s.addDimension({ name: 'department', attributes: ['a'] })],
-      ['empty dimension', () => s.addDimension({ name: 'X', attributes: [] })],
-      ['duplicate attribute in spec', () => s.addDimension({ name: 'X', attributes: ['a', 'A'] })],
-      ['duplicate attribute', () => s.addAttribute('Department', 'hr')],
-      ['rename to existing', () => s.renameAttribute('Department::HR', 'fin')],
-      ['rename dimension to existing', () => s.renameDimension('Department', 'security level')],
-      ['unknown dimension', () => s.addAttribute('Nope', 'x')],
-      ['unknown attribute', () => s.disableAttribute('Department::Nope')],
-      ['not a single term', () => s.removeAttribute('Department::HR && Department::FIN')],
-      ['empty name', () => s.addAttribute('Department', '')],
-      ['padded name', () => s.addAttribute('Department', ' x')],
-      ['control char', () => s.addAttribute('Department', 'a\u0000b')],
-      ['long name', () => s.addAttribute('Department', 'x'.repeat(256))],
+      [
+        'duplicate dimension',
+        () => {
+          s.addDimension({ name: 'department', attributes: ['a'] });
+        },
+      ],
+      [
+        'empty dimension',
+        () => {
+          s.addDimension({ name: 'X', attributes: [] });
+        },
+      ],
+      [
+        'duplicate attribute in spec',
+        () => {
+          s.addDimension({ name: 'X', attributes: ['a', 'A'] });
+        },
+      ],
+      [
+        'duplicate attribute',
+        () => {
+          s.addAttribute('Department', 'hr');
+        },
+      ],
+      [
+        'rename to existing',
+        () => {
+          s.renameAttribute('Department::HR', 'fin');
+        },
+      ],
+      [
+        'rename dimension to existing',
+        () => {
+          s.renameDimension('Department', 'security level');
+        },
+      ],
+      [
+        'unknown dimension',
+        () => {
+          s.addAttribute('Nope', 'x');
+        },
+      ],
+      [
+        'unknown attribute',
+        () => {
+          s.disableAttribute('Department::Nope');
+        },
+      ],
+      [
+        'not a single term',
+        () => {
+          s.removeAttribute('Department::HR && Department::FIN');
+        },
+      ],
+      [
+        'empty name',
+        () => {
+          s.addAttribute('Department', '');
+        },
+      ],
+      [
+        'padded name',
+        () => {
+          s.addAttribute('Department', ' x');
+        },
+      ],
+      [
+        'control char',
+        () => {
+          s.addAttribute('Department', 'a\u0000b');
+        },
+      ],
+      [
+        'long name',
+        () => {
+          s.addAttribute('Department', 'x'.repeat(256));
+        },
+      ],
     ];
     for (const [label, edit] of refusals) assert.throws(edit, StructureError, label);
     const single = AccessStructure.create({ dimensions: [{ name: 'D', attributes: ['only'] }] });
-    assert.throws(() => single.removeAttribute('D::only'), StructureError);
+    assert.throws(() => {
+      single.removeAttribute('D::only');
+    }, StructureError);
     assert.deepEqual(s.encode(), before);
   });
 
-  test('argument errors', () => {
+  void test('argument errors', () => {
     const s = fresh();
     assertArgumentError(() => AccessStructure.create(null as never), 'null spec');
     assertArgumentError(() => AccessStructure.create({ dimensions: 'x' } as never), 'dimensions');
-    assertArgumentError(() => s.addDimension({ name: 'Z', kind: 'tree' as never, attributes: ['a'] }), 'kind');
-    assertArgumentError(() => s.addDimension({ name: 3 as never, attributes: ['a'] }), 'name');
-    assertArgumentError(() => s.addAttribute('Department', 'Q', { mode: 'quantum' as never }), 'mode');
+    assertArgumentError(() => {
+      s.addDimension({ name: 'Z', kind: 'tree' as never, attributes: ['a'] });
+    }, 'kind');
+    assertArgumentError(() => {
+      s.addDimension({ name: 3 as never, attributes: ['a'] });
+    }, 'name');
+    assertArgumentError(() => {
+      s.addAttribute('Department', 'Q', { mode: 'quantum' as never });
+    }, 'mode');
     assertArgumentError(() => s.lookup(1 as never, 'x'), 'lookup');
   });
 
-  test('encode / decode round trip, clone independence', () => {
+  void test('encode / decode round trip, clone independence', () => {
     const s = fresh();
     s.addAttribute('Security Level', 'Internal', { after: 'Protected', mode: 'classic' });
     s.disableAttribute('Department::HR');
@@ -124,7 +208,7 @@ describe('AccessStructure', () => {
     assert.equal(s.lookup('Department', 'MKG')?.name, 'MKG');
   });
 
-  test('decode rejects malformed bytes with FormatError only', () => {
+  void test('decode rejects malformed bytes with FormatError only', () => {
     const bytes = fresh().encode();
     for (let cut = 0; cut < bytes.length; cut++) {
       assert.throws(() => {

@@ -102,7 +102,8 @@ function _name(value: unknown, what: string): string {
 
 function _mode(value: unknown, fallback: SecurityMode): SecurityMode {
   if (value === undefined) return fallback;
-  if (!MODES.includes(value as SecurityMode)) throw new RangeError('mode must be classic or hybrid');
+  if (!MODES.includes(value as SecurityMode))
+    throw new RangeError('mode must be classic or hybrid');
   return value as SecurityMode;
 }
 
@@ -130,12 +131,13 @@ export class AccessStructure {
    *   names, or too many dimensions or attributes.
    */
   static create(spec: StructureSpec): AccessStructure {
-    if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.dimensions)) {
+    const raw: unknown = spec;
+    if (typeof raw !== 'object' || raw === null || !Array.isArray(spec.dimensions)) {
       throw new TypeError('spec must be { dimensions: [...] }');
     }
     const s = new AccessStructure();
     s.#mode = _mode(spec.mode, 'hybrid');
-    for (const d of spec.dimensions) s.addDimension(d);
+    for (const d of spec.dimensions as readonly DimensionSpec[]) s.addDimension(d);
     return s;
   }
 
@@ -179,14 +181,22 @@ export class AccessStructure {
   }
 
   #attrInfo(d: _Dim, a: _Attr, rank: number): AttributeInfo {
-    return Object.freeze({ id: a.id, dimension: d.name, name: a.name, mode: a.mode, status: a.status, rank });
+    return Object.freeze({
+      id: a.id,
+      dimension: d.name,
+      name: a.name,
+      mode: a.mode,
+      status: a.status,
+      rank,
+    });
   }
 
   /** Every attribute by id (cached until the next edit). */
   attributesById(): ReadonlyMap<number, AttributeInfo> {
     if (this.#index === undefined) {
       const index = new Map<number, AttributeInfo>();
-      for (const d of this.#dims) d.attrs.forEach((a, rank) => index.set(a.id, this.#attrInfo(d, a, rank)));
+      for (const d of this.#dims)
+        d.attrs.forEach((a, rank) => index.set(a.id, this.#attrInfo(d, a, rank)));
       this.#index = index;
     }
     return this.#index;
@@ -247,25 +257,30 @@ export class AccessStructure {
    * they become the rights that leave the new dimension unspecified.
    */
   addDimension(spec: DimensionSpec): void {
-    if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.attributes)) {
+    const raw: unknown = spec;
+    if (typeof raw !== 'object' || raw === null || !Array.isArray(spec.attributes)) {
       throw new TypeError('dimension spec must be { name, kind?, attributes: [...] }');
     }
+    const entries = spec.attributes as readonly unknown[];
     const name = _name(spec.name, 'dimension name');
     const kind = spec.kind ?? 'unordered';
     if (!KINDS.includes(kind)) throw new RangeError('kind must be unordered or ordered');
-    if (this.#findDim(name) !== undefined) throw new StructureError(`dimension ${name} already exists`);
+    if (this.#findDim(name) !== undefined)
+      throw new StructureError(`dimension ${name} already exists`);
     if (this.#dims.length >= MAX_DIMENSIONS) {
       throw new StructureError(`at most ${MAX_DIMENSIONS} dimensions`);
     }
-    if (spec.attributes.length === 0) throw new StructureError(`dimension ${name} has no attributes`);
+    if (spec.attributes.length === 0)
+      throw new StructureError(`dimension ${name} has no attributes`);
     if (spec.attributes.length > MAX_ATTRIBUTES_PER_DIMENSION) {
       throw new StructureError(`at most ${MAX_ATTRIBUTES_PER_DIMENSION} attributes per dimension`);
     }
     const attrs: _Attr[] = [];
     const seen = new Set<string>();
-    for (const entry of spec.attributes) {
-      const a = typeof entry === 'string' ? { name: entry } : entry;
-      if (typeof a !== 'object' || a === null) throw new TypeError('attribute must be a string or { name, mode? }');
+    for (const entry of entries) {
+      const a = (typeof entry === 'string' ? { name: entry } : entry) as AttributeSpec | null;
+      if (typeof a !== 'object' || a === null)
+        throw new TypeError('attribute must be a string or { name, mode? }');
       const attrName = _name(a.name, 'attribute name');
       if (seen.has(nameKey(attrName))) {
         throw new StructureError(`attribute ${attrName} appears twice in dimension ${name}`);
@@ -290,7 +305,8 @@ export class AccessStructure {
     const d = this.#dimOrThrow(name);
     const next = _name(newName, 'dimension name');
     const other = this.#findDim(next);
-    if (other !== undefined && other !== d) throw new StructureError(`dimension ${next} already exists`);
+    if (other !== undefined && other !== d)
+      throw new StructureError(`dimension ${next} already exists`);
     d.name = next;
     this.#changed();
   }
@@ -314,7 +330,8 @@ export class AccessStructure {
     }
     let at = d.attrs.length;
     if (options.after !== undefined) {
-      if (d.kind !== 'ordered') throw new StructureError('after applies to ordered dimensions only');
+      if (d.kind !== 'ordered')
+        throw new StructureError('after applies to ordered dimensions only');
       if (options.after === null) {
         at = 0;
       } else {
@@ -368,7 +385,9 @@ export class AccessStructure {
   removeAttribute(qualified: string): void {
     const { d, a } = this.#attrOrThrow(qualified);
     if (d.attrs.length === 1) {
-      throw new StructureError(`${qualified} is the last attribute of ${d.name}: remove the dimension`);
+      throw new StructureError(
+        `${qualified} is the last attribute of ${d.name}: remove the dimension`,
+      );
     }
     d.attrs = d.attrs.filter((x) => x !== a);
     this.#changed();
@@ -380,7 +399,10 @@ export class AccessStructure {
   }
 
   encode(writer: Writer = new Writer()): Uint8Array {
-    writer.varint(this.#nextDimensionId).varint(this.#nextAttributeId).u8(MODES.indexOf(this.#mode));
+    writer
+      .varint(this.#nextDimensionId)
+      .varint(this.#nextAttributeId)
+      .u8(MODES.indexOf(this.#mode));
     writer.varint(this.#dims.length);
     for (const d of this.#dims) {
       writer.varint(d.id).string(d.name).u8(KINDS.indexOf(d.kind)).varint(d.attrs.length);
@@ -418,7 +440,8 @@ export class AccessStructure {
         const aname = _decodedName(reader, 'attribute name');
         const mode = _enum(reader, MODES, 'attribute mode');
         const status = _enum(reader, STATUSES, 'attribute status');
-        if (aid === 0 || aid >= s.#nextAttributeId || attrIds.has(aid)) reader.fail('bad attribute id');
+        if (aid === 0 || aid >= s.#nextAttributeId || attrIds.has(aid))
+          reader.fail('bad attribute id');
         if (attrNames.has(nameKey(aname))) reader.fail('duplicate attribute name');
         attrIds.add(aid);
         attrNames.add(nameKey(aname));

@@ -15,7 +15,7 @@
  * a1 (32) ‖ policy text ‖ policy (ids) ‖ n ‖ n × (right ‖ m ‖ m × revision secret) ‖
  * HMAC (32) ‖ signature (64)
  */
-import { Reader, Writer } from './_codec.ts';
+import { copyBytes, Reader, Writer } from './_codec.ts';
 import {
   LABEL,
   MAC,
@@ -42,7 +42,15 @@ import {
   type DecapsulationKey,
 } from './encapsulation.ts';
 import { AuthenticationError } from './errors.ts';
-import { readIdPolicy, readRight, rightKey, writeIdPolicy, writeRight, type IdPolicy, type Right } from './rights.ts';
+import {
+  readIdPolicy,
+  readRight,
+  rightKey,
+  writeIdPolicy,
+  writeRight,
+  type IdPolicy,
+  type Right,
+} from './rights.ts';
 
 /** What a user key holds, decoded (the master key writes and reads it). */
 export interface UserKeyContents {
@@ -53,7 +61,10 @@ export interface UserKeyContents {
   readonly a1: Uint8Array;
   readonly policyText: string;
   readonly policy: IdPolicy;
-  readonly rights: readonly { readonly right: Right; readonly revisions: readonly RevisionSecret[] }[];
+  readonly rights: readonly {
+    readonly right: Right;
+    readonly revisions: readonly RevisionSecret[];
+  }[];
 }
 
 export function encodeUserKeyBody(c: UserKeyContents): Uint8Array {
@@ -71,7 +82,12 @@ export function encodeUserKeyBody(c: UserKeyContents): Uint8Array {
 }
 
 /** Decodes a user key; `bytes` must end with MAC and signature. @throws FormatError. */
-export function decodeUserKey(bytes: Uint8Array): { contents: UserKeyContents; body: Uint8Array; mac: Uint8Array; signature: Uint8Array } {
+export function decodeUserKey(bytes: Uint8Array): {
+  contents: UserKeyContents;
+  body: Uint8Array;
+  mac: Uint8Array;
+  signature: Uint8Array;
+} {
   const reader = readPrefix(bytes, 'userKey', 'user key');
   if (bytes.length < reader.offset + MAC + SIGNATURE) reader.fail('truncated');
   const body = bytes.subarray(0, bytes.length - MAC - SIGNATURE);
@@ -95,7 +111,10 @@ export function decodeUserKey(bytes: Uint8Array): { contents: UserKeyContents; b
     const revisions: RevisionSecret[] = [];
     for (let j = 0; j < m; j++) {
       const rev = readRevision(r);
-      if (revisions.length > 0 && rev.revision >= (revisions[revisions.length - 1] as RevisionSecret).revision) {
+      if (
+        revisions.length > 0 &&
+        rev.revision >= (revisions[revisions.length - 1] as RevisionSecret).revision
+      ) {
         r.fail('revisions not in decreasing order');
       }
       revisions.push(rev);
@@ -168,7 +187,9 @@ export class UserKey {
     const secrets: _Secret[] = [];
     for (const r of contents.rights) {
       for (const rev of r.revisions) {
-        secrets.push(new _Secret(r.right, rev.revision, group.scalar.mul(contents.a0, rev.x), rev.kem));
+        secrets.push(
+          new _Secret(r.right, rev.revision, group.scalar.mul(contents.a0, rev.x), rev.kem),
+        );
       }
     }
     this.#secrets = Object.freeze(secrets);
@@ -180,16 +201,23 @@ export class UserKey {
    *   when the signature does not verify or the key is another authority's.
    */
   static async load(bytes: Uint8Array, options: LoadUserKeyOptions = {}): Promise<UserKey> {
-    const copy = bytes instanceof Uint8Array ? bytes.slice() : bytes;
+    const copy = bytes instanceof Uint8Array ? copyBytes(bytes) : bytes;
     const { contents, body, mac, signature } = decodeUserKey(copy);
     const id = authorityIdOf(contents.authorityKey);
     if (options.authority !== undefined && !constantTimeEqual(id, options.authority)) {
       throw new AuthenticationError('user key of another authority');
     }
-    const verifyKey = await crypto.keys.importPublic('ed25519', 'raw', contents.authorityKey).catch(() => {
-      throw new AuthenticationError('user key signature does not verify');
-    });
-    const ok = await crypto.signature.verify('ed25519', verifyKey, userKeySignedMessage(body, mac), signature);
+    const verifyKey = await crypto.keys
+      .importPublic('ed25519', 'raw', contents.authorityKey)
+      .catch(() => {
+        throw new AuthenticationError('user key signature does not verify');
+      });
+    const ok = await crypto.signature.verify(
+      'ed25519',
+      verifyKey,
+      userKeySignedMessage(body, mac),
+      signature,
+    );
     if (!ok) throw new AuthenticationError('user key signature does not verify');
     return new UserKey(copy, contents);
   }
@@ -257,7 +285,11 @@ export class UserKey {
    * Checks that this key belongs with `publicKey`: same authority, and the tracing id satisfies
    * a0·B + a1·P = h (two scalar multiplications). False means a mismatched or forged pairing.
    */
-  matches(publicKey: { readonly authorityId: Uint8Array; readonly _h: Uint8Array; readonly _P: Uint8Array }): boolean {
+  matches(publicKey: {
+    readonly authorityId: Uint8Array;
+    readonly _h: Uint8Array;
+    readonly _P: Uint8Array;
+  }): boolean {
     if (!constantTimeEqual(publicKey.authorityId, this.#authorityId)) return false;
     if (!constantTimeEqual(publicKey._P, this.#contents.P)) return false;
     const lhs = group.point.add(

@@ -143,7 +143,7 @@ async function _rewrite(engine: _Engine, dks: readonly Uint8Array[], register: b
     }
     engine._adopt(guardSlots, guards, cur);
     if (attempt + 1 >= engine.o.maxAttempts) throw new WriteConflict('compaction of a batch kept losing races with writers');
-    await engine.backoff(attempt);
+    await engine.backoff();
   }
 }
 

@@ -39,7 +39,7 @@ export interface ConformanceOptions {
   readonly skip?: string | false | undefined;
   /** Concurrent writers in the concurrency cases. Default 16. */
   readonly writers?: number;
-  /** Compare-and-swap increments per writer. Default 50. */
+  /** Compare-and-swap increments per writer. Default 30. */
   readonly increments?: number;
 }
 
@@ -73,7 +73,7 @@ export function describeStoreConformance(
   options: ConformanceOptions = {},
 ): void {
   const writers = options.writers ?? 16;
-  const increments = options.increments ?? 50;
+  const increments = options.increments ?? 30;
 
   async function withTarget(fn: (t: ConformanceTarget) => Promise<void>): Promise<void> {
     const t = await open();

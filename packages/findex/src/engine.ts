@@ -181,8 +181,11 @@ export class _Engine {
 
   // ---- reading ------------------------------------------------------------------------------
 
-  /** Round trip 1: every header and its first cells. */
-  async heads(dks: readonly Uint8Array[]): Promise<_Leaf[]> {
+  /**
+   * Round trip 1: every header and its first cells: as many as the header cache says exist
+   * (at most `speculate` when `lazy`), or `speculate` for headers it does not know.
+   */
+  async heads(dks: readonly Uint8Array[], lazy = false): Promise<_Leaf[]> {
     const leaves: _Leaf[] = [];
     const reads: Uint8Array[] = [];
     const plan: { slot: _Slot; first: number; n: number }[] = [];
@@ -195,7 +198,7 @@ export class _Engine {
           n = slot.count; // forward-private: the client knows the length
         } else {
           const hint = this.#cache.get(bytesKey(slot.headerAddress));
-          n = hint !== undefined ? hint.count : this.o.speculate;
+          n = hint !== undefined ? (lazy ? Math.min(hint.count, this.o.speculate) : hint.count) : this.o.speculate;
         }
         const addrs = slot.headerAddress === null ? slot.addresses(1, n) : slot.addresses(0, n + 1);
         plan.push({ slot, first: reads.length, n: addrs.length });
@@ -507,11 +510,46 @@ export class _Engine {
     this._openHeaders(withHeader);
   }
 
-  async backoff(attempt: number): Promise<void> {
-    const ceiling = Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** attempt);
-    // Full jitter: racing writers spread out instead of colliding again in lockstep.
-    const ms = Math.random() * ceiling;
-    await new Promise((resolve) => setTimeout(resolve, ms));
+  /** Waits a random time in the contention window (used by compaction between its retries). */
+  async backoff(): Promise<void> {
+    this.#window = Math.min(this.o.backoffCapMs, Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs));
+    await this.sleep(Math.random() * this.#window);
+  }
+
+  async sleep(ms: number): Promise<void> {
+    if (ms >= 1) await new Promise((resolve) => setTimeout(resolve, ms));
+    else {
+      // Below the timer resolution: yield to the event loop once (setImmediate where it exists:
+      // setTimeout(0) costs a whole millisecond in Node).
+      const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+      await new Promise<void>((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+    }
+  }
+
+  /** Contention window in ms: doubles on each lost race, halves on each clean win. */
+  #window = 0;
+
+  /** Exponentially weighted mean of guardedWrite round trips, in ms. */
+  #rtt = 0;
+
+  async _timedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
+    const t0 = performance.now();
+    const current = checkStoreResult(await this.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+    const dt = performance.now() - t0;
+    this.#rtt = this.#rtt === 0 ? dt : this.#rtt * 0.8 + dt * 0.2;
+    return current;
+  }
+
+  /** Re-reads the headers of `slots` (after a backoff sleep they are likely stale). */
+  async refreshHeaders(slots: readonly _Slot[]): Promise<void> {
+    const list = slots.filter((s) => s.headerAddress !== null);
+    if (list.length === 0) return;
+    const got = checkStoreResult(await this.o.store.batchRead(list.map((s) => s.headerAddress as Uint8Array)), list.length, 'batchRead');
+    this._adopt(
+      list,
+      list.map((s) => ({ address: s.headerAddress as Uint8Array, expected: s.header })),
+      got,
+    );
   }
 
   /**
@@ -523,8 +561,17 @@ export class _Engine {
     const keys = this.o.current;
     const slots = ops.map((op) => this._slot(keys, op.dk));
     const registry = this.o.registry ? this._slot(keys, REGISTRY_KEYWORD) : null;
-    await this.loadHeaders(registry === null ? slots : [...slots, registry]);
+    const all = registry === null ? slots : [...slots, registry];
+    await this.loadHeaders(all);
     for (let attempt = 0; ; attempt++) {
+      if (this.#window > 0) {
+        // Contention: every attempt of this client, first ones included, waits a random time
+        // in the shared window. Winners wait like losers, so no writer captures a hot keyword
+        // (a winner with a fresh cache rushing on would beat every sleeper, every time); after
+        // the pause the headers are re-read, since others probably moved them meanwhile.
+        await this.sleep(Math.random() * this.#window);
+        await this.refreshHeaders(all);
+      }
       const prepared: _Prepared[] = [];
       const created: Entry[] = [];
       for (let i = 0; i < ops.length; i++) {
@@ -540,16 +587,18 @@ export class _Engine {
       const guardSlots = prepared.map((p) => p.slot);
       const guards: Guard[] = guardSlots.map((s) => ({ address: s.headerAddress as Uint8Array, expected: s.header }));
       const writes = prepared.flatMap((p) => p.writes);
-      const current = checkStoreResult(await this.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+      const current = await this._timedWrite(guards, writes);
       if (guardsHeld(guards, current)) {
         for (const p of prepared) this.commit(p);
+        // A clean win shrinks the window; below a quarter round trip it closes.
+        if (attempt === 0) this.#window = this.#window / 2 < this.#rtt / 4 ? 0 : this.#window / 2;
         return;
       }
       this._adopt(guardSlots, guards, current);
+      this.#window = Math.min(this.o.backoffCapMs, Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs));
       if (attempt + 1 >= this.o.maxAttempts) {
         throw new WriteConflict(`a write lost ${this.o.maxAttempts} compare-and-swap races in a row; nothing was written`);
       }
-      await this.backoff(attempt);
     }
   }
 

@@ -205,7 +205,9 @@ export class Findex {
     const node = this._node(query, 0);
     return this._retryRead(async () => {
       const leaves = _leavesOf(node);
-      const heads = await this.#engine.heads(_unique(leaves.map((l) => l.dk)));
+      // Under an AND, chains are fetched lazily (smallest first): the first round trip reads
+      // headers and at most `speculate` cells each, even for chains this client knows are long.
+      const heads = await this.#engine.heads(_unique(leaves.map((l) => l.dk)), _hasAnd(node));
       const byKey: _Leafs = new Map(heads.map((l) => [bytesKey(l.dk), l]));
       return new ResultSet(await this._eval(node, byKey));
     });
@@ -365,6 +367,9 @@ export class Findex {
     const q = aobject(query, 'query');
     const keys = Object.keys(q);
     if ('exact' in q) {
+      if (keys.some((k) => k !== 'exact' && k !== 'synonyms')) {
+        throw new TypeError('a query object has exactly one of exact, prefix, suffix, and, or');
+      }
       const synonyms = q['synonyms'] === undefined ? true : q['synonyms'];
       if (typeof synonyms !== 'boolean') throw new TypeError('query.synonyms must be a boolean');
       return { t: 'leaf', dk: domainKeyword(DOMAIN_EXACT, keywordBytes(q['exact'], 'query.exact')), affix: false, filter: null, synonyms };
@@ -462,6 +467,10 @@ export class Findex {
 function _leavesOf(node: _Node): (_Node & { t: 'leaf' })[] {
   if (node.t === 'leaf') return [node];
   return node.children.flatMap(_leavesOf);
+}
+
+function _hasAnd(node: _Node): boolean {
+  return node.t === 'and' || (node.t === 'or' && node.children.some(_hasAnd));
 }
 
 function _orOfLeaves(node: _Node): boolean {

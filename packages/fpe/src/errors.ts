@@ -13,7 +13,7 @@
 export type FpeErrorCode =
   /** radix^length is below the minimum domain (1,000,000 by default, 100 when opted out). */
   | 'ERR_FPE_DOMAIN_TOO_SMALL'
-  /** The input is longer than the algorithm allows (FF3-1's maxlen, FF1's 2^32 - 1). */
+  /** The input is longer than the algorithm allows (FF3-1's maxlen). */
   | 'ERR_FPE_TOO_LONG'
   /** A numeral is not below the radix, or a character is not in the alphabet (strict mode). */
   | 'ERR_FPE_NOT_IN_ALPHABET'

@@ -244,9 +244,9 @@ for (const [name, family] of blockFamilies) {
       assert.equal(show36(ff1.encrypt(base36('0123456789'), tweak)), '6124200773');
     });
 
-    void test('Number / BigInt boundary and multi-block S (radix 10, lengths 24 to 34)', () => {
-      // v = 13 digits is the last Number-path half (10^13 < 2^45); b = 13 bytes (v >= 32) needs
-      // S over two blocks. Each length is cross-checked with noble.
+    void test('Number / BigInt boundary and multi-block S (radix 10, lengths 24 to 70)', () => {
+      // v = 13 digits is the last Number-path half (10^13 < 2^44); b = 13 bytes (v >= 29, so
+      // n = 58 and 70 here) needs S over two blocks. Each length is cross-checked with noble.
       const key = hex(K256);
       const ff1 = new FF1(key, 10, { block: family });
       for (let n = 24; n <= 70; n += n < 34 ? 1 : 12) {

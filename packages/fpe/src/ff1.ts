@@ -9,7 +9,7 @@
  * - AES(P), whose input depends only on (radix, n, tweak length), per key and length;
  * - the CBC-MAC state after the tweak's whole blocks, per (length, tweak), so a round costs one AES
  *   block (two when the tweak does not leave room for the round index and the half in one block),
- *   plus ceil(d/16) - 1 blocks for S (none below ~28 decimal digits);
+ *   plus ceil(d/16) - 1 blocks for S (none up to 56 decimal digits);
  * - Number arithmetic when radix^v <= 2^44 (every Feistel half of up to 13 decimal digits), BigInt
  *   above.
  *
@@ -184,8 +184,8 @@ export class FF1 {
 
   /** Numeral-string entry point for the alphabet layer: `x` already validated against radix. */
   _permuteNumerals(x: ArrayLike<number>, tweak: Uint8Array, decrypt: boolean): number[] {
+    // n < 2^32 always holds: a JS array or typed array cannot be longer.
     const n = x.length;
-    if (n > MAX_LENGTH) throw new FpeError('ERR_FPE_TOO_LONG', 'FF1 input is longer than 2^32 - 1');
     assertLength(this.radix, n, this.minLength, this.allowSmallDomain);
     const sh = this.#shape(n);
     const ts = this.#tweakState(sh, tweak);
@@ -327,7 +327,7 @@ export class FF1 {
       // (the floor is off by at most one, corrected below; q * m <= y + m < 2^53 is exact),
       // which is several times cheaper than a floating-point `%`.
       let y = 0;
-      for (let j = 0; j < d; ) {
+      for (let j = 0; j < d;) {
         let c = 0;
         let scale = 1;
         for (const end = Math.min(d, j + chunk); j < end; j++) {

@@ -3,10 +3,11 @@
  * (KMIP Specification v2.1, OASIS Standard, 14 December 2020: §11 "Enumerations" and §12
  * "Bit Masks").
  *
- *   node scripts/gen-tables.ts <path to kmip-spec-v2.1-os.html>
+ *   npm run generate -- <path to kmip-spec-v2.1-os.html>
+ *   npx prettier --write src/_tables-*.ts
  *
  * writes src/_tables-tags.ts, src/_tables-enums.ts and src/_tables-masks.ts (each marked as
- * generated). KMIP 1.x names that 2.x reserved are not in this document: they are written by
+ * generated); after Prettier the output is byte-identical to the committed files. KMIP 1.x names that 2.x reserved are not in this document: they are written by
  * hand in src/_tables-v1.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -188,6 +189,6 @@ writeFileSync(
     `} as const;\n`,
 );
 
-console.log(
-  `wrote ${tags.length} tags, ${enums.size} enumerations (${[...enums.values()].reduce((a, e) => a + e.length, 0)} values), ${masks.size} masks`,
+process.stdout.write(
+  `wrote ${tags.length} tags, ${enums.size} enumerations (${[...enums.values()].reduce((a, e) => a + e.length, 0)} values), ${masks.size} masks\n`,
 );

@@ -56,11 +56,7 @@ function expectType<T extends TtlvType>(
   return item as Extract<TtlvItem, { type: T }>;
 }
 
-function simple<T, K extends TtlvType>(
-  type: K,
-  check: (value: unknown) => value is T,
-  what: string,
-): Codec<T> {
+function simple<T>(type: TtlvType, check: (value: unknown) => value is T, what: string): Codec<T> {
   return {
     types: [type],
     read: (item, _v, path) => expectType(item, type, path).value as T,
@@ -145,9 +141,10 @@ export const anyItem: Codec<TtlvItem> = {
   ],
   read: (item) => item,
   write: (tag, value, _v, path) => {
-    if (typeof value !== 'object' || value === null || !('type' in value))
+    const v: unknown = value;
+    if (typeof v !== 'object' || v === null || !('type' in v))
       _invalid(path, 'must be a TTLV item');
-    return { ...value, tag } as TtlvItem;
+    return { ...value, tag };
   },
 };
 
@@ -225,7 +222,7 @@ export interface Field<K extends string = string, T = unknown, O extends Occurs 
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyField = Field<string, any, Occurs>;
+export type AnyField = Field<string, any>;
 
 export function one<K extends string, T>(
   key: K,
@@ -314,7 +311,7 @@ export function struct<const Fs extends readonly AnyField[]>(
         }
         const p = `${path}.${f.key}`;
         if (!f.codec.types.includes(c.type)) _invalid(p, `unexpected item type ${c.type}`);
-        const value = f.codec.read(c, version, p);
+        const value: unknown = f.codec.read(c, version, p);
         if (f.occurs === 'many' || f.occurs === 'many1')
           ((out[f.key] ??= []) as unknown[]).push(value);
         else if (f.key in out) _invalid(p, 'repeated field');
@@ -329,8 +326,9 @@ export function struct<const Fs extends readonly AnyField[]>(
       return out as StructOf<Fs>;
     },
     write: (tag, value, version, path) => {
-      if (typeof value !== 'object' || value === null) _invalid(path, 'must be an object');
-      const v = value as Record<string, unknown>;
+      const raw: unknown = value;
+      if (typeof raw !== 'object' || raw === null) _invalid(path, 'must be an object');
+      const v = raw as Record<string, unknown>;
       options?.check?.(v, path);
       const items: TtlvItem[] = [];
       for (const f of fields) {
@@ -348,7 +346,9 @@ export function struct<const Fs extends readonly AnyField[]>(
         if (f.occurs === 'many1' && values.length === 0)
           throw new KmipPayloadError('ERR_KMIP_MISSING_FIELD', 'empty', p);
         for (const one of values as unknown[]) {
-          const t = f.writeTag?.(one, version) ?? (f.tags[0] as number);
+          const t: number | undefined =
+            f.writeTag === undefined ? f.tags[0] : f.writeTag(one, version);
+          if (t === undefined) _invalid(p, 'field without a tag');
           items.push(f.codec.write(t, one, version, p));
         }
       }

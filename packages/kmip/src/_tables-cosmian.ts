@@ -65,3 +65,31 @@ export const COSMIAN_ENUM_OVERRIDES: Readonly<Record<string, Readonly<Record<str
  * underscores (`PKCS_11Function` → `PKCS11Function`); none known today.
  */
 export const COSMIAN_TAG_OVERRIDES: Readonly<Record<string, string>> = {};
+
+/**
+ * Enumeration values Cosmian KMS defines beyond the KMIP 2.1 tables (vendor extensions and
+ * post-2.1 algorithms). Decoders accept these names; the `cosmian` JSON style writes them; the
+ * OASIS style and XML write the values in hex, as for any extension.
+ */
+export const COSMIAN_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  CryptographicAlgorithm: {
+    MLKEM_512: 0x00000039,
+    MLKEM_768: 0x0000003a,
+    MLKEM_1024: 0x0000003b,
+    ConfigurableKEM: 0x88800003,
+    CoverCrypt: 0x88800004,
+    CoverCryptBulk: 0x88800005,
+  },
+  KeyFormatType: {
+    Pkcs12Legacy: 0x88800001,
+    PKCS7: 0x88800002,
+    ConfigurableKEM: 0x88800003,
+    EnclaveECKeyPair: 0x88800005,
+    EnclaveECSharedKey: 0x88800006,
+    CoverCryptSecretKey: 0x8880000c,
+    CoverCryptPublicKey: 0x8880000d,
+  },
+  CertificateType: { PKCS7: 0x80000001 },
+  RecommendedCurve: { CURVEED25519: 0x80000001, CURVEED448: 0x80000002 },
+  BlockCipherMode: { GCMSIV: 0x80000002 },
+};

@@ -43,19 +43,19 @@ export type UniqueIdentifier =
 
 export const uniqueIdentifier: Codec<UniqueIdentifier> = oneOf<UniqueIdentifier>([
   {
-    codec: textString as Codec<unknown>,
+    codec: textString,
     is: (v) => typeof v === 'string',
     wrap: (v) => v as string,
     unwrap: (v) => v,
   },
   {
-    codec: enumeration as Codec<unknown>,
+    codec: enumeration,
     is: (v) => typeof v === 'object' && 'enumeration' in v,
     wrap: (v) => ({ enumeration: v as number }),
     unwrap: (v) => (v as { enumeration: number }).enumeration,
   },
   {
-    codec: integer as Codec<unknown>,
+    codec: integer,
     is: (v) => typeof v === 'object' && 'index' in v,
     wrap: (v) => ({ index: v as number }),
     unwrap: (v) => (v as { index: number }).index,
@@ -384,7 +384,7 @@ export function _readV1AttributeList(
     { tag: Tag.Attributes, type: 'Structure', value: children },
     version,
     path,
-  ) as Attributes;
+  );
 }
 
 /** Writes an `Attributes` object as a list of 1.x `Attribute` items. */
@@ -393,12 +393,7 @@ export function _writeV1AttributeList(
   version: ProtocolVersion,
   path: string,
 ): TtlvStructure[] {
-  const s = attributes2.write(
-    Tag.Attributes,
-    value as Infer<typeof attributes2>,
-    version,
-    path,
-  ) as TtlvStructure;
+  const s = attributes2.write(Tag.Attributes, value, version, path) as TtlvStructure;
   return s.value.map((c) => _itemToV1Attribute(c, undefined, path));
 }
 
@@ -416,23 +411,20 @@ const V1_CONTAINERS: ReadonlySet<number> = new Set([
 export const attributes: Codec<Attributes> = {
   types: ['Structure'],
   read: (item, version, path) => {
-    if (!V1_CONTAINERS.has(item.tag)) return attributes2.read(item, version, path) as Attributes;
+    if (!V1_CONTAINERS.has(item.tag)) return attributes2.read(item, version, path);
     if (item.type !== 'Structure') _invalid(path, 'expected a Structure');
-    const list = item.value.filter((c) => {
-      // Template names (KMIP 1.x Template objects) are not supported.
-      if (c.tag === Tag.Name)
-        throw new KmipPayloadError(
-          'ERR_KMIP_UNEXPECTED_FIELD',
-          'Template references are not supported',
-          path,
-        );
-      return true;
-    });
-    return _readV1AttributeList(list, version, path);
+    // Template names (references to KMIP 1.x Template objects) are not supported.
+    if (item.value.some((c) => c.tag === Tag.Name)) {
+      throw new KmipPayloadError(
+        'ERR_KMIP_UNEXPECTED_FIELD',
+        'Template references are not supported',
+        path,
+      );
+    }
+    return _readV1AttributeList(item.value, version, path);
   },
   write: (tag, value, version, path) => {
-    if (!_isV1(version))
-      return attributes2.write(tag, value as Infer<typeof attributes2>, version, path);
+    if (!_isV1(version)) return attributes2.write(tag, value, version, path);
     return { tag, type: 'Structure', value: _writeV1AttributeList(value, version, path) };
   },
 };
@@ -448,7 +440,7 @@ export function _attributesTags(
 /** Number of attribute instances set in an `Attributes` object. */
 export function attributeCount(value: Attributes): number {
   let n = 0;
-  for (const [k, v] of Object.entries(value)) {
+  for (const [k, v] of Object.entries(value) as [string, unknown][]) {
     if (v === undefined || k === 'extensions') continue;
     n += Array.isArray(v) ? v.length : 1;
   }
@@ -465,7 +457,7 @@ export const singleAttribute: Codec<Attributes> = {
   },
   write: (tag, value, version, path) => {
     if (attributeCount(value) !== 1) _invalid(path, 'must hold exactly one attribute');
-    return attributes2.write(tag, value as Infer<typeof attributes2>, version, path);
+    return attributes2.write(tag, value, version, path);
   },
 };
 
@@ -483,12 +475,7 @@ export const v1Attribute: Codec<{ attribute: Attributes; attributeIndex?: number
   },
   write: (_tag, value, version, path) => {
     if (attributeCount(value.attribute) !== 1) _invalid(path, 'must hold exactly one attribute');
-    const s = attributes2.write(
-      Tag.Attributes,
-      value.attribute as Infer<typeof attributes2>,
-      version,
-      path,
-    ) as TtlvStructure;
+    const s = attributes2.write(Tag.Attributes, value.attribute, version, path) as TtlvStructure;
     return _itemToV1Attribute(s.value[0] as TtlvItem, value.attributeIndex, path);
   },
 };
@@ -505,13 +492,13 @@ const vendorReference = struct([
 /** 2.x Attribute Reference: Enumeration (a tag) or {Vendor Identification, Attribute Name}. */
 export const attributeReference: Codec<AttributeReference> = oneOf<AttributeReference>([
   {
-    codec: enumeration as Codec<unknown>,
+    codec: enumeration,
     is: (v) => typeof v === 'number',
     wrap: (v) => v as number,
     unwrap: (v) => v,
   },
   {
-    codec: vendorReference as Codec<unknown>,
+    codec: vendorReference,
     is: (v) => typeof v === 'object',
     wrap: (v) => v as AttributeReference,
     unwrap: (v) => v,
@@ -583,11 +570,7 @@ function readLocate(
 ): LocateAttributes {
   const [first, second] = splitRanges(children, path);
   const read = (items: TtlvItem[]): Attributes =>
-    attributes2.read(
-      { tag: Tag.Attributes, type: 'Structure', value: items },
-      version,
-      path,
-    ) as Attributes;
+    attributes2.read({ tag: Tag.Attributes, type: 'Structure', value: items }, version, path);
   const out: LocateAttributes = { attributes: read(first) };
   if (second.length > 0) out.rangeEnds = read(second);
   return out;
@@ -595,14 +578,7 @@ function readLocate(
 
 function writeLocate(value: LocateAttributes, version: ProtocolVersion, path: string): TtlvItem[] {
   const write = (a: Attributes): TtlvItem[] =>
-    (
-      attributes2.write(
-        Tag.Attributes,
-        a as Infer<typeof attributes2>,
-        version,
-        path,
-      ) as TtlvStructure
-    ).value as TtlvItem[];
+    (attributes2.write(Tag.Attributes, a, version, path) as TtlvStructure).value as TtlvItem[];
   const items = write(value.attributes);
   if (value.rangeEnds !== undefined) {
     for (const c of write(value.rangeEnds)) {

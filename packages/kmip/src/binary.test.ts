@@ -94,8 +94,10 @@ void test('real messages: PyKMIP Create and the Cosmian error response', () => {
   assert.equal(message.batchItems[0]?.operation, 1);
 
   const error = decodeResponseMessage(decodeTtlv(hex(COSMIAN_ERROR)));
-  assert.equal(error.batchItems?.[0]?.resultReason, 5);
-  assert.equal(error.batchItems?.[0]?.resultMessage, 'Unrecoverable error');
+  const failure = error.batchItems?.[0];
+  assert.ok(failure !== undefined);
+  assert.equal(failure.resultReason, 5);
+  assert.equal(failure.resultMessage, 'Unrecoverable error');
   assert.equal(error.header.timeStamp.getTime(), 0);
 });
 

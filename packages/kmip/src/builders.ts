@@ -77,7 +77,8 @@ export function requestMessage(
   items: readonly BatchRequest[],
   options: RequestOptions = {},
 ): RequestMessage {
-  if (!Array.isArray(items) || items.length === 0)
+  const list: unknown = items;
+  if (!Array.isArray(list) || items.length === 0)
     throw new RangeError('a request needs at least one batch item');
   const version = options.version ?? KMIP_2_1;
   const header: RequestMessage['header'] = { protocolVersion: version, batchCount: items.length };
@@ -184,7 +185,7 @@ export function createKeyPair(
     common.cryptographicDomainParameters = { recommendedCurve: options.curve };
   const privateKeyAttributes: Attributes = withName(
     { cryptographicUsageMask: options.privateKeyUsageMask ?? CryptographicUsageMask.Sign },
-    options.name === undefined ? undefined : `${options.name}`,
+    options.name,
   );
   const publicKeyAttributes: Attributes = withName(
     { cryptographicUsageMask: options.publicKeyUsageMask ?? CryptographicUsageMask.Verify },

@@ -6,7 +6,7 @@
  */
 import * as B from './builders.ts';
 import { KmipTransportError } from './errors.ts';
-import { Operation } from './enums.ts';
+import type { Operation } from './enums.ts';
 import {
   assertSuccess,
   decodeResponseMessage,
@@ -53,7 +53,7 @@ export class KmipClient {
   readonly requestOptions: Omit<B.RequestOptions, 'version'>;
 
   constructor(transport: KmipTransport, options: KmipClientOptions = {}) {
-    if (typeof transport?.exchange !== 'function')
+    if (typeof (transport as Partial<KmipTransport> | undefined)?.exchange !== 'function')
       throw new TypeError('transport must have an exchange method');
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
@@ -113,7 +113,7 @@ export class KmipClient {
     item: B.BatchRequest<Op>,
     options: CallOptions = {},
   ): Promise<ResponsePayloadOf<Op>> {
-    const message = B.requestMessage([item as B.BatchRequest], {
+    const message = B.requestMessage([item], {
       ...this.requestOptions,
       version: this.version,
     });

@@ -6,6 +6,7 @@
 import { ENUMS_21 } from './_tables-enums.ts';
 import { ENUMS_EXTRA } from './_tables-v1.ts';
 import {
+  COSMIAN_EXTENSIONS,
   COSMIAN_ENUMS_WITHOUT_UNDERSCORES,
   COSMIAN_ENUMS_WITH_WORDS,
   COSMIAN_ENUM_OVERRIDES,
@@ -141,6 +142,18 @@ for (const [name, values] of Object.entries(
   Enum as unknown as Record<string, Record<string, number>>,
 )) {
   tables.set(name, buildTable(name, values, ENUMS_EXTRA[name]));
+}
+// Cosmian vendor values: readable in any spelling, written by name in the Cosmian style only.
+for (const [name, values] of Object.entries(COSMIAN_EXTENSIONS)) {
+  const table = tables.get(name);
+  if (table === undefined) continue;
+  for (const [valueName, value] of Object.entries(values)) {
+    table.byName.set(valueName, value);
+    if (!table.cosmian.has(value)) table.cosmian.set(value, valueName);
+    const key = _looseKey(valueName);
+    const seen = table.loose.get(key);
+    table.loose.set(key, seen === undefined || seen === value ? value : null);
+  }
 }
 // The Tag enumeration (Attribute Reference, Tag items) has the tags themselves as values.
 tables.set('Tag', buildTable('Tag', Tag));

@@ -92,8 +92,9 @@ void describe('HTTP client', () => {
       const items = await client.batch([B.createSymmetricKey(), B.activate()]);
       assert.equal(items.length, 2);
       const last = seen.at(-1);
-      assert.equal(last?.contentType, CONTENT_TYPES[encoding ?? 'json']);
-      assert.equal(last?.auth, 'Bearer t0ken');
+      assert.ok(last !== undefined);
+      assert.equal(last.contentType, CONTENT_TYPES[encoding ?? 'json']);
+      assert.equal(last.auth, 'Bearer t0ken');
     });
   }
 

@@ -42,6 +42,7 @@ import {
   INT64_MAX,
   INT64_MIN,
   UINT32_MAX,
+  isTtlvItemLike,
   isTtlvType,
   isWellFormedText,
   type TtlvItem,
@@ -87,7 +88,7 @@ export function decodeJson(input: string | Uint8Array | object, limits?: DecodeL
     } catch (e) {
       throw new KmipCodecError('ERR_KMIP_SYNTAX', `not JSON: ${(e as Error).message.slice(0, 80)}`);
     }
-  } else if (typeof input === 'object' && input !== null) {
+  } else if (typeof input === 'object' && (input as unknown) !== null) {
     parsed = input;
   } else {
     throw new TypeError('input must be a string, a Uint8Array or a parsed JSON object');
@@ -318,13 +319,14 @@ function writeNode(
   maxDepth: number,
   siblings: _SiblingContext,
 ): JsonTtlv {
-  if (typeof item !== 'object' || item === null) badValue('not a TTLV item');
+  if (!isTtlvItemLike(item)) badValue('not a TTLV item');
   if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
   const tag = tagName(item.tag, style) ?? tagHex(item.tag);
   if (item.type === 'Structure') {
     if (depth > maxDepth)
       throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
-    if (!Array.isArray(item.value)) badValue('Structure value must be an array');
+    const children: unknown = item.value;
+    if (!Array.isArray(children)) badValue('Structure value must be an array');
     const ctx = new _SiblingContext();
     const value = item.value.map((c) => {
       const node = writeNode(c, style, depth + 1, maxDepth, ctx);

@@ -147,8 +147,9 @@ void test('processBatch: Stop, Continue and Undo', async () => {
     decodeRequestMessage(encodeRequestMessage(B.requestMessage([B.destroy('x')]))),
     toyHandler(log),
   );
-  assert.equal(failed?.resultReason, ResultReason.GeneralFailure);
-  assert.equal(failed?.resultMessage, 'internal error');
+  assert.ok(failed !== undefined);
+  assert.equal(failed.resultReason, ResultReason.GeneralFailure);
+  assert.equal(failed.resultMessage, 'internal error');
 });
 
 void test('response messages, failures and assertSuccess', () => {
@@ -158,7 +159,9 @@ void test('response messages, failures and assertSuccess', () => {
   const item = back.batchItems?.[0];
   assert.ok(item !== undefined);
   assert.throws(
-    () => assertSuccess(item),
+    () => {
+      assertSuccess(item);
+    },
     (e: unknown) =>
       e instanceof KmipResultError &&
       e.resultReason === ResultReason.InvalidMessage &&

@@ -57,13 +57,13 @@ const authentication: Codec<Credential[]> = mapped(
 /** Asynchronous Indicator: a Boolean in KMIP 1.x, an enumeration from 2.0 on. */
 const asynchronousIndicator: Codec<boolean | number> = oneOf<boolean | number>([
   {
-    codec: boolean as Codec<unknown>,
+    codec: boolean,
     is: (v) => typeof v === 'boolean',
     wrap: (v) => v as boolean,
     unwrap: (v) => v,
   },
   {
-    codec: enumeration as Codec<unknown>,
+    codec: enumeration,
     is: (v) => typeof v === 'number',
     wrap: (v) => v as number,
     unwrap: (v) => v,

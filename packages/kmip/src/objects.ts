@@ -89,7 +89,7 @@ const ec = (publicKey: boolean): Codec<TransparentKeyMaterial> =>
   struct([
     one('recommendedCurve', Tag.RecommendedCurve, enumeration),
     publicKey ? one('qString', Tag.QString, byteString) : one('d', Tag.D, bigInteger),
-  ]) as Codec<TransparentKeyMaterial>;
+  ]);
 
 // Each format's structure, typed as the common material shape.
 const tk = (codec: unknown): Codec<TransparentKeyMaterial> =>
@@ -241,12 +241,10 @@ function keyValueCodec(keyFormatType: number): Codec<KeyValue> {
       // Read by shape: a 1.x client may send bare Attribute items, a 2.x one an Attributes structure.
       const hasBareAttribute =
         item.type === 'Structure' && item.value.some((c) => c.tag === Tag.Attribute);
-      return (hasBareAttribute ? v1 : v2).read(item, version, path) as KeyValue;
+      return (hasBareAttribute ? v1 : v2).read(item, version, path);
     },
     write: (tag, value, version, path) =>
-      _isV1(version)
-        ? v1.write(tag, value, version, path)
-        : v2.write(tag, value as Infer<typeof v2>, version, path),
+      _isV1(version) ? v1.write(tag, value, version, path) : v2.write(tag, value, version, path),
   };
 }
 
@@ -287,7 +285,8 @@ export const keyBlock: Codec<KeyBlock> = {
     return out;
   },
   write: (tag, value, version, path) => {
-    if (typeof value !== 'object' || value === null) _invalid(path, 'must be an object');
+    const input: unknown = value;
+    if (typeof input !== 'object' || input === null) _invalid(path, 'must be an object');
     const { keyValue, ...rest } = value;
     const raw: Infer<typeof keyBlockRaw> = rest;
     if (keyValue !== undefined) {
@@ -349,15 +348,15 @@ export type ManagedObject =
 export type ManagedObjectKind = ManagedObject['kind'];
 
 const OBJECTS: Readonly<Record<ManagedObjectKind, { tag: number; codec: Codec<unknown> }>> = {
-  SymmetricKey: { tag: Tag.SymmetricKey, codec: withKeyBlock as Codec<unknown> },
-  PublicKey: { tag: Tag.PublicKey, codec: withKeyBlock as Codec<unknown> },
-  PrivateKey: { tag: Tag.PrivateKey, codec: withKeyBlock as Codec<unknown> },
-  SecretData: { tag: Tag.SecretData, codec: secretData as Codec<unknown> },
-  OpaqueObject: { tag: Tag.OpaqueObject, codec: opaqueObject as Codec<unknown> },
-  Certificate: { tag: Tag.Certificate, codec: certificate as Codec<unknown> },
-  SplitKey: { tag: Tag.SplitKey, codec: splitKey as Codec<unknown> },
-  PGPKey: { tag: Tag.PGPKey, codec: pgpKey as Codec<unknown> },
-  CertificateRequest: { tag: Tag.CertificateRequest, codec: certificateRequest as Codec<unknown> },
+  SymmetricKey: { tag: Tag.SymmetricKey, codec: withKeyBlock },
+  PublicKey: { tag: Tag.PublicKey, codec: withKeyBlock },
+  PrivateKey: { tag: Tag.PrivateKey, codec: withKeyBlock },
+  SecretData: { tag: Tag.SecretData, codec: secretData },
+  OpaqueObject: { tag: Tag.OpaqueObject, codec: opaqueObject },
+  Certificate: { tag: Tag.Certificate, codec: certificate },
+  SplitKey: { tag: Tag.SplitKey, codec: splitKey },
+  PGPKey: { tag: Tag.PGPKey, codec: pgpKey },
+  CertificateRequest: { tag: Tag.CertificateRequest, codec: certificateRequest },
 };
 
 const KIND_BY_TAG: ReadonlyMap<number, ManagedObjectKind> = new Map(
@@ -389,7 +388,8 @@ export const managedObject: Codec<ManagedObject> = {
     return { kind, ...body } as ManagedObject;
   },
   write: (_tag, value, version, path) => {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(OBJECTS, value.kind)) {
+    const raw: unknown = value;
+    if (typeof raw !== 'object' || raw === null || !Object.hasOwn(OBJECTS, value.kind)) {
       throw new KmipPayloadError('ERR_KMIP_INVALID_FIELD', 'unknown managed object kind', path);
     }
     const { kind, ...body } = value;

@@ -92,7 +92,8 @@ function v1Single<T>(
     struct([uidField, opt('attribute', Tag.Attribute, v1Attribute)]),
     (raw, path) => {
       const out: Record<string, unknown> = {};
-      if (raw.uniqueIdentifier !== undefined) out['uniqueIdentifier'] = raw.uniqueIdentifier;
+      if ((raw.uniqueIdentifier as unknown) !== undefined)
+        out['uniqueIdentifier'] = raw.uniqueIdentifier;
       if (raw.attribute !== undefined) {
         out[key] = raw.attribute.attribute;
         if (raw.attribute.attributeIndex !== undefined)

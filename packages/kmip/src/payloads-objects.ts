@@ -43,6 +43,7 @@ import {
   type AnyField,
   type Codec,
   type Infer,
+  type StructOf,
 } from './_schema.ts';
 import { Tag } from './tags.ts';
 import type { TtlvItem } from './ttlv.ts';
@@ -212,8 +213,7 @@ const locateFields = [
 ] as const;
 
 /** Locate request: `attributes` to match; `rangeEnds` closes a range opened in `attributes`. */
-export type LocateRequest = Infer<typeof locateHead> & LocateAttributes;
-const locateHead = struct(locateFields);
+export type LocateRequest = StructOf<typeof locateFields> & LocateAttributes;
 
 const locateV2: Codec<LocateRequest> = mapped(
   struct([...locateFields, one('criteria', Tag.Attributes, locateAttributes)]),

@@ -107,7 +107,7 @@ function entry(operation: number, kind: 'request' | 'response'): Codec<unknown> 
       '',
     );
   }
-  return REGISTRY[operation][kind] as Codec<unknown>;
+  return REGISTRY[operation][kind];
 }
 
 function label(operation: number, kind: string): string {

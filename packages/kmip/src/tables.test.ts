@@ -96,6 +96,11 @@ void test('enumerations: values, both spellings, 1.x values, errata', () => {
   assert.equal(enumName('MaskGenerator', 1, 'cosmian'), 'MFG1');
   assert.equal(enumName('PKCS_11Function', 1), 'C_Initialize');
   assert.equal(enumName('Operation', 0x7fff), undefined);
+  // Cosmian vendor values: read in any spelling, named in the Cosmian style only.
+  assert.equal(enumValue('CryptographicAlgorithm', 'CoverCrypt'), 0x88800004);
+  assert.equal(enumName('CryptographicAlgorithm', 0x88800004, 'cosmian'), 'CoverCrypt');
+  assert.equal(enumName('CryptographicAlgorithm', 0x88800004), undefined);
+  assert.equal(enumValue('KeyFormatType', 'PKCS7'), 0x88800002);
 });
 
 void test('enumeration of an Enumeration item follows its tag', () => {

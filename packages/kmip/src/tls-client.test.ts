@@ -78,7 +78,7 @@ function issue(name: string, subject: string, san?: string): void {
 }
 
 function serve(socket: TLSSocket): void {
-  clientNames.push(String(socket.getPeerCertificate().subject?.CN));
+  clientNames.push(String(socket.getPeerCertificate().subject.CN));
   let buffered = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);

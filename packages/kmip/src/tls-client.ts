@@ -118,22 +118,29 @@ export function tlsTransport(
       if (options.cert !== undefined) connection.cert = options.cert as ConnectionOptions['cert'];
       if (options.key !== undefined) connection.key = options.key as ConnectionOptions['key'];
       const s = connect(connection);
+      // `socket` is the live connection from here on; events of an older, dropped socket are
+      // ignored so that they cannot tear down its replacement.
+      socket = s;
       s.once('secureConnect', () => {
-        socket = s;
         resolve(s);
       });
-      s.on('data', onData);
+      s.on('data', (chunk: Uint8Array) => {
+        if (socket === s) onData(chunk);
+      });
       s.on('error', (error) => {
-        reject(
-          new KmipTransportError('ERR_KMIP_TRANSPORT', 'TLS connection failed', { cause: error }),
-        );
-        fail(
-          new KmipTransportError('ERR_KMIP_TRANSPORT', 'TLS connection failed', { cause: error }),
-        );
+        const failure = new KmipTransportError('ERR_KMIP_TRANSPORT', 'TLS connection failed', {
+          cause: error,
+        });
+        reject(failure);
+        if (socket === s) fail(failure);
       });
       s.on('close', () => {
-        if (socket === s || ready !== undefined)
+        reject(
+          new KmipTransportError('ERR_KMIP_TRANSPORT', 'connection closed during the handshake'),
+        );
+        if (socket === s) {
           fail(new KmipTransportError('ERR_KMIP_TRANSPORT', 'connection closed by the server'));
+        }
       });
     });
     return ready;
@@ -156,7 +163,11 @@ export function tlsTransport(
         },
         reject: (error) => {
           signal.removeEventListener('abort', onAbort);
-          reject(error);
+          reject(
+            error instanceof Error
+              ? error
+              : new KmipTransportError('ERR_KMIP_TRANSPORT', 'request abandoned'),
+          );
         },
       };
       s.write(bytes);
@@ -174,9 +185,14 @@ export function tlsTransport(
       const s = socket;
       socket = undefined;
       ready = undefined;
-      if (s === undefined) return;
+      const p = pending;
+      pending = undefined;
+      p?.reject(new KmipTransportError('ERR_KMIP_TRANSPORT', 'client closed'));
+      if (s === undefined || s.destroyed) return;
       await new Promise<void>((resolve) => {
-        s.once('close', () => resolve());
+        s.once('close', () => {
+          resolve();
+        });
         s.end();
         // A peer that never closes its side must not hang the caller.
         setTimeout(() => s.destroy(), 1000).unref();

@@ -58,6 +58,17 @@ export const TTLV_TYPE_BY_CODE: readonly (TtlvType | undefined)[] = (() => {
   return out;
 })();
 
+/** Shape check of an untrusted value before it is treated as an item (encoders validate values). */
+export function isTtlvItemLike(value: unknown): value is TtlvItem {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { tag?: unknown }).tag === 'number' &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    'value' in value
+  );
+}
+
 export function isTtlvType(value: unknown): value is TtlvType {
   return typeof value === 'string' && Object.hasOwn(TTLV_TYPE_CODE, value);
 }

@@ -137,7 +137,9 @@ for (const suite of SUITES) {
       assert.equal(files.length, suite.files);
     });
     for (const file of files) {
-      void test(file.name, () => checkFile(file.text, counts, suite.requireAll));
+      void test(file.name, () => {
+        checkFile(file.text, counts, suite.requireAll);
+      });
     }
     void test('counts', (t) => {
       assert.ok(counts.messages > 0 && counts.payloads > 0);

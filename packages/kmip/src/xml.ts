@@ -29,7 +29,13 @@ import {
   _tagOf,
 } from './_text.ts';
 import { isValidTag, tagHex, tagName } from './tags.ts';
-import { isTtlvType, isWellFormedText, type TtlvItem, type TtlvType } from './ttlv.ts';
+import {
+  isTtlvItemLike,
+  isTtlvType,
+  isWellFormedText,
+  type TtlvItem,
+  type TtlvType,
+} from './ttlv.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -317,6 +323,7 @@ function isXmlChar(code: number): boolean {
 }
 
 // Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, U+FFFE/FFFF, lone surrogates).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NON_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 function checkChars(text: string, reader: XmlReader): string {
@@ -425,8 +432,7 @@ function writeElement(
   siblings: _SiblingContext,
   out: string[],
 ): void {
-  if (typeof item !== 'object' || item === null)
-    throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'not a TTLV item');
+  if (!isTtlvItemLike(item)) throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'not a TTLV item');
   if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
   const pad = indent.repeat(level);
   const name = tagName(item.tag);
@@ -435,7 +441,8 @@ function writeElement(
   if (item.type === 'Structure') {
     if (level + 1 > maxDepth)
       throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
-    if (!Array.isArray(item.value))
+    const children: unknown = item.value;
+    if (!Array.isArray(children))
       throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'Structure value must be an array');
     if (item.value.length === 0) {
       out.push(`${pad}<${open}/>`);

@@ -11,6 +11,7 @@ import {
   type UniqueIdentifier,
 } from '@custos/kmip';
 import { requireRight } from './access.ts';
+import type { AuditLog } from './audit.ts';
 import type { KmsConfig } from './config.ts';
 import { KmsError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -31,6 +32,7 @@ export interface ServerState {
   readonly config: KmsConfig;
   readonly repo: Repository;
   readonly logger: Logger;
+  readonly audit: AuditLog | undefined;
   readonly startedAt: Date;
   readonly version: string;
 }

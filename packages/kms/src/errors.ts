@@ -42,6 +42,7 @@ export type KmsErrorCode =
   | 'ERR_KMS_ATTRIBUTE_INSTANCE_NOT_FOUND'
   | 'ERR_KMS_ATTRIBUTE_READ_ONLY'
   | 'ERR_KMS_ATTRIBUTE_SINGLE_VALUED'
+  | 'ERR_KMS_MULTI_VALUED_ATTRIBUTE'
   | 'ERR_KMS_INVALID_ATTRIBUTE_VALUE'
   | 'ERR_KMS_UNSUPPORTED_ATTRIBUTE'
   | 'ERR_KMS_MISSING_IV'
@@ -111,6 +112,7 @@ export const ERROR_REGISTRY: Readonly<Record<KmsErrorCode, ErrorMapping>> = Obje
   },
   ERR_KMS_ATTRIBUTE_READ_ONLY: { reason: ResultReason.AttributeReadOnly, status: 422 },
   ERR_KMS_ATTRIBUTE_SINGLE_VALUED: { reason: ResultReason.AttributeSingleValued, status: 422 },
+  ERR_KMS_MULTI_VALUED_ATTRIBUTE: { reason: ResultReason.MultiValuedAttribute, status: 422 },
   ERR_KMS_INVALID_ATTRIBUTE_VALUE: { reason: ResultReason.InvalidAttributeValue, status: 422 },
   ERR_KMS_UNSUPPORTED_ATTRIBUTE: { reason: ResultReason.UnsupportedAttribute, status: 422 },
   ERR_KMS_MISSING_IV: { reason: ResultReason.MissingInitializationVector, status: 422 },
@@ -161,6 +163,7 @@ const V1_FALLBACK: ReadonlyMap<number, number> = new Map([
   [ResultReason.AttributeInstanceNotFound, 0x0e /* Index Out of Bounds (1.x) */],
   [ResultReason.AttributeReadOnly, ResultReason.PermissionDenied],
   [ResultReason.AttributeSingleValued, ResultReason.InvalidField],
+  [ResultReason.MultiValuedAttribute, ResultReason.InvalidField],
   [ResultReason.InvalidAttributeValue, ResultReason.InvalidField],
   [ResultReason.UnsupportedAttribute, ResultReason.InvalidField],
   [ResultReason.MissingInitializationVector, ResultReason.MissingData],

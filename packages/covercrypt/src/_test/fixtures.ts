@@ -11,7 +11,11 @@ import type { StructureSpec } from '../structure.ts';
 export const DEPT_LEVEL: StructureSpec = {
   dimensions: [
     { name: 'Department', attributes: ['R&D', 'HR', 'MKG', 'FIN'] },
-    { name: 'Security Level', kind: 'ordered', attributes: ['Protected', 'Confidential', 'Top Secret'] },
+    {
+      name: 'Security Level',
+      kind: 'ordered',
+      attributes: ['Protected', 'Confidential', 'Top Secret'],
+    },
   ],
 };
 
@@ -45,19 +49,36 @@ export const notBytes: readonly unknown[] = [
   { constructor: { name: 'Uint8Array' }, length: 4, 0: 1 },
 ];
 
-export const notString: readonly unknown[] = [undefined, null, 0, {}, [], new Uint8Array(2), Symbol('x')];
+export const notString: readonly unknown[] = [
+  undefined,
+  null,
+  0,
+  {},
+  [],
+  new Uint8Array(2),
+  Symbol('x'),
+];
 
 /** Asserts `fn` throws a TypeError or RangeError (a programming error, not a data error). */
 export function assertArgumentError(fn: () => unknown, label: string): void {
   assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof TypeError || error instanceof RangeError, `${label}: got ${String(error)}`);
+    assert.ok(
+      error instanceof TypeError || error instanceof RangeError,
+      `${label}: got ${String(error)}`,
+    );
     return true;
   });
 }
 
-export async function assertArgumentErrorAsync(fn: () => Promise<unknown>, label: string): Promise<void> {
+export async function assertArgumentErrorAsync(
+  fn: () => Promise<unknown>,
+  label: string,
+): Promise<void> {
   await assert.rejects(fn, (error: unknown) => {
-    assert.ok(error instanceof TypeError || error instanceof RangeError, `${label}: got ${String(error)}`);
+    assert.ok(
+      error instanceof TypeError || error instanceof RangeError,
+      `${label}: got ${String(error)}`,
+    );
     return true;
   });
 }
@@ -90,4 +111,11 @@ export function prng(seed: number): () => number {
     x >>>= 0;
     return x / 0x1_0000_0000;
   };
+}
+
+/** Concatenates what an async generator yields. */
+export async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of source) parts.push(p);
+  return Buffer.concat(parts);
 }

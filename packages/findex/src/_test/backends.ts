@@ -119,7 +119,7 @@ export const postgresBackend: Backend = {
   skip: pgSkip,
   async open() {
     const table = `custos_findex_test_${unique()}`;
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 20 });
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 20, options: process.env['FINDEX_PG_SYNC'] ? undefined : '-c synchronous_commit=off' });
     pool.on('error', () => {});
     const store = new PostgresStore(pool, { table });
     await store.ensureTable();

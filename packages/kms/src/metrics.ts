@@ -1,0 +1,83 @@
+/**
+ * Prometheus metrics (text exposition format 0.0.4), kept in plain maps: counters by label set,
+ * one latency histogram per operation, and gauges read when scraped.
+ */
+
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+function labels(l: Readonly<Record<string, string>>): string {
+  const parts = Object.entries(l).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+
+class Histogram {
+  readonly counts = new Array<number>(BUCKETS.length).fill(0);
+  sum = 0;
+  count = 0;
+
+  observe(seconds: number): void {
+    this.sum += seconds;
+    this.count++;
+    // Prometheus buckets are cumulative: an observation counts in every bucket it fits under.
+    for (let i = 0; i < BUCKETS.length; i++)
+      if (seconds <= (BUCKETS[i] as number)) this.counts[i] = (this.counts[i] as number) + 1;
+  }
+}
+
+export class Metrics {
+  readonly #operations = new Map<string, number>();
+  readonly #http = new Map<string, number>();
+  readonly #latency = new Map<string, Histogram>();
+  readonly #gauges: { name: string; help: string; read: () => number }[] = [];
+
+  /** Counts one KMIP operation and its latency. */
+  operation(name: string, status: 'success' | 'failure', reason: string, seconds: number): void {
+    const key = labels({ operation: name, status, reason });
+    this.#operations.set(key, (this.#operations.get(key) ?? 0) + 1);
+    let h = this.#latency.get(name);
+    if (h === undefined) {
+      h = new Histogram();
+      this.#latency.set(name, h);
+    }
+    h.observe(seconds);
+  }
+
+  /** Counts one HTTP response. */
+  http(route: string, status: number): void {
+    const key = labels({ route, status: String(status) });
+    this.#http.set(key, (this.#http.get(key) ?? 0) + 1);
+  }
+
+  /** A value read at each scrape. */
+  gauge(name: string, help: string, read: () => number): void {
+    this.#gauges.push({ name, help, read });
+  }
+
+  /** The exposition text. */
+  render(): string {
+    const out: string[] = [];
+    out.push('# HELP custos_kms_operations_total KMIP operations processed.');
+    out.push('# TYPE custos_kms_operations_total counter');
+    for (const [k, v] of this.#operations) out.push(`custos_kms_operations_total${k} ${v}`);
+    out.push('# HELP custos_kms_http_responses_total HTTP responses sent.');
+    out.push('# TYPE custos_kms_http_responses_total counter');
+    for (const [k, v] of this.#http) out.push(`custos_kms_http_responses_total${k} ${v}`);
+    out.push('# HELP custos_kms_operation_duration_seconds Time to process one KMIP operation.');
+    out.push('# TYPE custos_kms_operation_duration_seconds histogram');
+    for (const [op, h] of this.#latency) {
+      for (let i = 0; i < BUCKETS.length; i++)
+        out.push(
+          `custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: String(BUCKETS[i]) })} ${h.counts[i] as number}`,
+        );
+      out.push(`custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: '+Inf' })} ${h.count}`);
+      out.push(`custos_kms_operation_duration_seconds_sum${labels({ operation: op })} ${h.sum}`);
+      out.push(`custos_kms_operation_duration_seconds_count${labels({ operation: op })} ${h.count}`);
+    }
+    for (const g of this.#gauges) {
+      out.push(`# HELP ${g.name} ${g.help}`);
+      out.push(`# TYPE ${g.name} gauge`);
+      out.push(`${g.name} ${g.read()}`);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}
