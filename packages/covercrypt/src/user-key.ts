@@ -150,24 +150,23 @@ export interface LoadUserKeyOptions {
   readonly authority?: Uint8Array;
 }
 
+// ML-KEM keys are parsed when the user key is loaded, not on first use: a first-use parse would
+// make the first decapsulation with a given right measurably slower, telling which right matched.
 class _Secret implements DecapsulationKey {
   readonly right: Right;
   readonly revision: number;
   readonly x: Uint8Array;
-  readonly #seed: Uint8Array | undefined;
-  #parsed: KemSecretKey | undefined;
+  readonly #kem: KemSecretKey | undefined;
 
   constructor(right: Right, revision: number, x: Uint8Array, seed: Uint8Array | undefined) {
     this.right = right;
     this.revision = revision;
     this.x = x;
-    this.#seed = seed;
+    this.#kem = seed === undefined ? undefined : mlkem.secretKey(seed);
   }
 
   kem(): KemSecretKey | undefined {
-    if (this.#seed === undefined) return undefined;
-    this.#parsed ??= mlkem.secretKey(this.#seed);
-    return this.#parsed;
+    return this.#kem;
   }
 }
 

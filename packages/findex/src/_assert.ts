@@ -53,10 +53,19 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** A Map key for bytes: one char per byte (latin1), cheap and collision-free. */
-export function bytesKey(bytes: Uint8Array): string {
+export function bytesKey(b: Uint8Array): string {
+  const f = String.fromCharCode;
+  // The common lengths (16-byte addresses, 8-byte ids) with explicit arguments: measured 2-4×
+  // faster than a loop or Function.apply on a typed array, and the string comes out flat.
+  if (b.length === 16) {
+    return f(b[0] as number, b[1] as number, b[2] as number, b[3] as number, b[4] as number, b[5] as number, b[6] as number, b[7] as number, b[8] as number, b[9] as number, b[10] as number, b[11] as number, b[12] as number, b[13] as number, b[14] as number, b[15] as number);
+  }
+  if (b.length === 8) {
+    return f(b[0] as number, b[1] as number, b[2] as number, b[3] as number, b[4] as number, b[5] as number, b[6] as number, b[7] as number);
+  }
   let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  for (let i = 0; i < b.length; i += 8192) {
+    s += f.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
   }
   return s;
 }

@@ -195,14 +195,14 @@ export function chainAad(address: Uint8Array, prevTag: Uint8Array): Uint8Array {
   return aad;
 }
 
-/** Hands out fresh random GCM nonces, drawn from the CSPRNG 256 at a time. @internal */
+/** Hands out fresh random GCM nonces, drawn from the CSPRNG 1,024 at a time. @internal */
 export class _Nonces {
   #pool: Uint8Array = new Uint8Array(0);
   #offset = 0;
 
   next(): Uint8Array {
     if (this.#offset + NONCE_LENGTH > this.#pool.length) {
-      this.#pool = crypto.random.bytes(NONCE_LENGTH * 256);
+      this.#pool = crypto.random.bytes(NONCE_LENGTH * 1024);
       this.#offset = 0;
     }
     const n = this.#pool.subarray(this.#offset, this.#offset + NONCE_LENGTH);

@@ -30,6 +30,7 @@ import {
   readEntries,
   sealCell,
   ZERO_TAG,
+  type DecodedHeader,
   type Entry,
   type HeaderState,
 } from './cells.ts';
@@ -57,6 +58,8 @@ interface _CacheEntry {
   readonly header: Uint8Array;
   readonly version: number;
   readonly count: number;
+  /** The decoded header, so that a cached header needs no decryption. */
+  readonly decoded: DecodedHeader;
 }
 
 /** One domain keyword in one key epoch, as read from the store. */
@@ -76,27 +79,33 @@ export class _Slot {
   readonly cells = new Map<number, Uint8Array | null>();
   readonly #addresses = new Map<number, Uint8Array>();
 
-  constructor(keys: _EpochKeys, dk: Uint8Array, tag: Uint8Array, withHeader: boolean) {
+  /** `first` cells after the header get their addresses computed with it, in one AES call. */
+  constructor(keys: _EpochKeys, dk: Uint8Array, tag: Uint8Array, withHeader: boolean, first = 0) {
     this.keys = keys;
     this.dk = dk;
     this.tag = tag;
-    this.headerAddress = withHeader ? this.addresses(0, 1)[0] as Uint8Array : null;
+    this.headerAddress = withHeader ? (this.addresses(0, 1 + first)[0] as Uint8Array) : null;
   }
 
-  /** Addresses of cells [from, from + count), computed once each. */
+  /** Addresses of cells [from, from + count), each computed once (one AES-ECB call per gap). */
   addresses(from: number, count: number): Uint8Array[] {
-    let missing = false;
-    for (let i = from; i < from + count && !missing; i++) missing = !this.#addresses.has(i);
-    if (missing) {
-      const fresh = this.keys.addresses([{ tag: this.tag, from, count }]);
-      for (let i = 0; i < count; i++) this.#addresses.set(from + i, fresh[i] as Uint8Array);
+    let lo = from;
+    while (lo < from + count && this.#addresses.has(lo)) lo++;
+    let hi = from + count - 1;
+    while (hi >= lo && this.#addresses.has(hi)) hi--;
+    if (hi >= lo) {
+      const fresh = this.keys.addresses([{ tag: this.tag, from: lo, count: hi - lo + 1 }]);
+      for (let i = 0; i <= hi - lo; i++) this.#addresses.set(lo + i, fresh[i] as Uint8Array);
     }
-    const out: Uint8Array[] = [];
-    for (let i = from; i < from + count; i++) out.push(this.#addresses.get(i) as Uint8Array);
+    const out: Uint8Array[] = new Array<Uint8Array>(count);
+    for (let i = 0; i < count; i++) out[i] = this.#addresses.get(from + i) as Uint8Array;
     return out;
   }
 
-  applyHeader(raw: Uint8Array | null, decoded: ReturnType<typeof decodeHeader> | null): void {
+  decoded: DecodedHeader | null = null;
+
+  applyHeader(raw: Uint8Array | null, decoded: DecodedHeader | null): void {
+    this.decoded = decoded;
     this.header = raw;
     if (decoded === null) {
       this.exists = false;
@@ -166,9 +175,9 @@ export class _Engine {
     return this.o.previous === null ? [this.o.current] : [this.o.previous, this.o.current];
   }
 
-  _slot(keys: _EpochKeys, dk: Uint8Array): _Slot {
+  _slot(keys: _EpochKeys, dk: Uint8Array, first = 0): _Slot {
     const fwd = this.o.forward;
-    if (fwd === null) return new _Slot(keys, dk, keys.tag(dk), true);
+    if (fwd === null) return new _Slot(keys, dk, keys.tag(dk), true, first);
     const chain = fwd._get(keys.epoch, dk);
     const slot = new _Slot(keys, dk, chain?.tag ?? crypto.random.bytes(TAG_LENGTH), false);
     if (chain !== undefined) {
@@ -190,7 +199,7 @@ export class _Engine {
     const reads: Uint8Array[] = [];
     const plan: { slot: _Slot; first: number; n: number }[] = [];
     for (const dk of dks) {
-      const slots = this.epochs().map((k) => this._slot(k, dk));
+      const slots = this.epochs().map((k) => this._slot(k, dk, this.o.speculate));
       leaves.push(new _Leaf(dk, slots));
       for (const slot of slots) {
         let n: number;
@@ -390,10 +399,13 @@ export class _Engine {
         return;
       }
     }
-    this._remember(key, { header: slot.header, version: slot.version, count: slot.count });
+    if (slot.decoded !== null) {
+      this._remember(key, { header: slot.header, version: slot.version, count: slot.count, decoded: slot.decoded });
+    }
   }
 
   _remember(key: string, entry: _CacheEntry): void {
+    if (this.o.cacheSize === 0) return;
     this.#cache.delete(key);
     if (this.#cache.size >= this.o.cacheSize) {
       const first = this.#cache.keys().next();
@@ -407,12 +419,8 @@ export class _Engine {
     if (slot.headerAddress === null) return true;
     const seen = this.#cache.get(bytesKey(slot.headerAddress));
     if (seen === undefined) return false;
-    slot.applyHeader(seen.header, decodeHeader(this._openHeaderRaw(slot, seen.header)));
+    slot.applyHeader(seen.header, seen.decoded);
     return true;
-  }
-
-  _openHeaderRaw(slot: _Slot, raw: Uint8Array): Uint8Array {
-    return openCells(slot.keys.cell, [raw], [headerAad(slot.headerAddress as Uint8Array)], this.o.cellSize)[0] as Uint8Array;
   }
 
   // ---- writing ------------------------------------------------------------------------------
@@ -472,7 +480,12 @@ export class _Engine {
     slot.lastTag = p.state.lastTag;
     slot.tail = p.state.tail;
     if (slot.headerAddress !== null && p.header !== null) {
-      this._remember(bytesKey(slot.headerAddress), { header: p.header, version: p.state.version, count: p.state.count });
+      this._remember(bytesKey(slot.headerAddress), {
+        header: p.header,
+        version: p.state.version,
+        count: p.state.count,
+        decoded: { type: 'live', state: p.state },
+      });
     }
   }
 

@@ -51,7 +51,7 @@ describe('tamper detection', () => {
   });
 
   it('a cell moved to another address is detected (headers between keywords, cells within a chain)', async () => {
-    const { mem, header, cells, store } = await indexed();
+    const { mem, header, store } = await indexed();
     const otherHeader = ((store.writeLog[1] as { guards: readonly Guard[] }).guards[0] as Guard).address;
     const h1 = await read(mem, header);
     const h2 = await read(mem, otherHeader);

@@ -142,16 +142,16 @@ export async function insertNewObject(ctx: OperationContext, n: NewObject): Prom
   const kb = keyBlockOf(n.object);
   const attributes: Attributes = { ...rest, ...n.extra, objectType: n.objectType };
   if (kb !== undefined) {
-    attributes.cryptographicAlgorithm ??= kb.cryptographicAlgorithm;
-    attributes.cryptographicLength ??= kb.cryptographicLength;
+    if (attributes.cryptographicAlgorithm === undefined && kb.cryptographicAlgorithm !== undefined)
+      attributes.cryptographicAlgorithm = kb.cryptographicAlgorithm;
+    if (attributes.cryptographicLength === undefined && kb.cryptographicLength !== undefined)
+      attributes.cryptographicLength = kb.cryptographicLength;
     attributes.keyFormatType = kb.keyFormatType;
     if (kb.cryptographicAlgorithm !== undefined && attributes.cryptographicAlgorithm !== kb.cryptographicAlgorithm)
       throw new KmsError('ERR_KMS_INVALID_FIELD', 'Cryptographic Algorithm differs from the key block');
     if (kb.cryptographicLength !== undefined && attributes.cryptographicLength !== kb.cryptographicLength)
       throw new KmsError('ERR_KMS_INVALID_FIELD', 'Cryptographic Length differs from the key block');
   }
-  if (attributes.cryptographicAlgorithm === undefined) delete attributes.cryptographicAlgorithm;
-  if (attributes.cryptographicLength === undefined) delete attributes.cryptographicLength;
   if (n.objectType === ObjectType.SymmetricKey || n.objectType === ObjectType.SecretData)
     attributes.cryptographicUsageMask ??= defaultUsageMask(n.objectType, attributes.cryptographicAlgorithm);
   attributes.initialDate = ctx.now;

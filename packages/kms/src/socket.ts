@@ -79,7 +79,7 @@ export class SocketListener {
     const cnRaw: unknown = cert.subject?.CN;
     const cn = typeof cnRaw === 'string' ? cnRaw : Array.isArray(cnRaw) ? String(cnRaw[0]) : undefined;
     const source = `socket ${socket.remoteAddress ?? 'unknown'}`;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let busy = false;
     const max = this.#state.config.limits.maxMessageBytes;
 

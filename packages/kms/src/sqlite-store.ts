@@ -223,8 +223,6 @@ function safeName(name: string): string {
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` (tests). */
   path: string;
-  /** Called after each commit with the identifiers the transaction changed. */
-  onCommit?: (uids: ReadonlySet<string>) => void;
 }
 
 function open(path: string): DatabaseSync {
