@@ -4,6 +4,7 @@
 // condition; in a published package (dist/ only) it runs the compiled files.
 import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
+import process from 'node:process';
 
 const source = new URL('../src/main.ts', import.meta.url);
 /** @type {{ main: (argv: string[]) => Promise<number> }} */
@@ -15,8 +16,10 @@ if (existsSync(source)) {
       return nextResolve(specifier, { ...context, conditions });
     },
   });
-  cli = /** @type {typeof cli} */ (await import(source.href));
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- our own entry module
+  cli = await import(source.href);
 } else {
-  cli = /** @type {typeof cli} */ (await import(new URL('../dist/main.js', import.meta.url).href));
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- our own entry module
+  cli = await import(new URL('../dist/main.js', import.meta.url).href);
 }
 process.exitCode = await cli.main(process.argv.slice(2));

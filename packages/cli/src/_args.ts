@@ -35,7 +35,10 @@ export class UsageError extends Error {
  * Parses `argv`. `options` lists the command's own flags (name → takes a value).
  * @throws UsageError for an unknown flag or a missing value.
  */
-export function parseArgs(argv: readonly string[], options: Readonly<Record<string, boolean>> = {}): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  options: Readonly<Record<string, boolean>> = {},
+): ParsedArgs {
   const out: ParsedArgs = { overrides: {}, options: {}, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -78,7 +81,9 @@ export function parseArgs(argv: readonly string[], options: Readonly<Record<stri
     const key = CONFIG_KEYS.find((k) => k.path === path);
     if (key?.kind === 'bool') {
       // A bare boolean flag means true; `--flag=false` or `--flag false` is accepted too.
-      const v = inline ?? (/^(true|false|yes|no|on|off|0|1)$/i.test(argv[i + 1] ?? '') ? argv[++i] : 'true');
+      const v =
+        inline ??
+        (/^(true|false|yes|no|on|off|0|1)$/i.test(argv[i + 1] ?? '') ? argv[++i] : 'true');
       out.overrides[path] = v as string;
     } else out.overrides[path] = value(true) as string;
   }

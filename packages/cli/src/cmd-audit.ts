@@ -14,17 +14,30 @@ head; exits with status 1 if any chain is broken. Run it against a stopped serve
 that records written during the check may be reported after it.
 `;
 
-export async function audit(argv: readonly string[], print: (line: string) => void): Promise<number> {
+export async function audit(
+  argv: readonly string[],
+  print: (line: string) => void,
+): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'verify') throw new UsageError(sub === undefined ? 'audit needs a subcommand: verify' : `unknown audit subcommand ${sub}`);
+  if (sub !== 'verify')
+    throw new UsageError(
+      sub === undefined ? 'audit needs a subcommand: verify' : `unknown audit subcommand ${sub}`,
+    );
   const args = parseArgs(rest, { chain: true, json: false });
-  const config = loadConfig({ ...(args.config === undefined ? {} : { file: args.config }), overrides: args.overrides });
+  const config = loadConfig({
+    ...(args.config === undefined ? {} : { file: args.config }),
+    overrides: args.overrides,
+  });
   const logger = createLogger({ level: 'warn', format: config.log.format });
   const { kek } = loadKek(config);
   const store = await openStore(config, kek, logger);
   try {
     const chain = args.options['chain'];
-    const reports = await verifyAudit(store, kek.auditKey, typeof chain === 'string' ? chain : undefined);
+    const reports = await verifyAudit(
+      store,
+      kek.auditKey,
+      typeof chain === 'string' ? chain : undefined,
+    );
     if (args.options['json'] === true) print(JSON.stringify(reports, null, 2));
     else if (reports.length === 0) print('no audit records');
     else

@@ -17,10 +17,16 @@ ${settingFlags()}
   --port, --hostname             aliases of --http-port, --http-hostname
 `;
 
-export async function serve(argv: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
+export async function serve(
+  argv: readonly string[],
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
   const args = parseArgs(argv);
   if (args.rest.length > 0) throw new ConfigError(`unexpected argument ${args.rest[0] ?? ''}`);
-  const config = loadConfig({ ...(args.config === undefined ? {} : { file: args.config }), overrides: args.overrides });
+  const config = loadConfig({
+    ...(args.config === undefined ? {} : { file: args.config }),
+    overrides: args.overrides,
+  });
   const server = await startServer(config);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -103,7 +103,8 @@ export function slotTag(c0: Uint8Array, c1: Uint8Array, K1: Uint8Array): Uint8Ar
 
 /**
  * Encapsulates to `targets`. Returns the 32-byte shared secret and the encapsulation bytes.
- * `seed` fixes S (tests and known-answer vectors only; ML-KEM randomness stays fresh).
+ * `seed` supplies S: fresh CSPRNG bytes from the caller, or a fixed value for known-answer
+ * vectors (ML-KEM randomness stays fresh either way).
  */
 export function encapsulate(
   authorityId: Uint8Array,

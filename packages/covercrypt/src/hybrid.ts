@@ -33,7 +33,7 @@ import {
   writePrefix,
   xorInto,
 } from './_scheme.ts';
-import { parseEncapsulation } from './encapsulation.ts';
+import { parseEncapsulation, type ParsedEncapsulation } from './encapsulation.ts';
 import { FormatError } from './errors.ts';
 import type { MasterSecretKey } from './master-key.ts';
 import type { EncapsulateOptions, MasterPublicKey } from './public-key.ts';
@@ -109,6 +109,7 @@ function _writeHeader(
 
 interface _RawHeader {
   readonly encOffset: number;
+  readonly encapsulation: ParsedEncapsulation;
   readonly pad: Uint8Array;
   readonly sealedMetadata: Uint8Array | undefined;
   readonly end: number;
@@ -124,7 +125,7 @@ function _readHeader(bytes: Uint8Array, offset: number): _RawHeader {
   const metaLength = r.varint('metadata length', 1 << 26);
   const sealedMetadata = metaLength === 0 ? undefined : r.raw(metaLength, 'metadata');
   if (sealedMetadata !== undefined && metaLength < 16) r.fail('metadata shorter than its tag');
-  return { encOffset, pad, sealedMetadata, end: r.offset };
+  return { encOffset, encapsulation: enc, pad, sealedMetadata, end: r.offset };
 }
 
 /**
@@ -167,7 +168,7 @@ function _openHeader(
   aad: Uint8Array,
 ): OpenedHeader {
   const raw = _readHeader(bytes, offset);
-  const { key } = userKey._open(bytes, raw.encOffset);
+  const key = userKey._openParsed(raw.encapsulation);
   if (key === undefined) return NOT_AUTHORIZED;
   const dek = xorInto(shake(SEED, LABEL.dek, key), raw.pad);
   const metadata =
@@ -191,8 +192,10 @@ export function encrypt(
   const aad = _aad(options);
   const metadata =
     options.metadata === undefined ? undefined : _bytes(options.metadata, 'metadata');
-  const { key, encapsulation } = publicKey.encapsulate(policy, options);
-  const dek = crypto.random.bytes(SEED);
+  // One CSPRNG call for the KEM seed S and the DEK.
+  const seeds = crypto.random.bytes(2 * SEED);
+  const { key, encapsulation } = publicKey._encapsulate(policy, options, seeds.subarray(0, SEED));
+  const dek = seeds.subarray(SEED);
   const w = new Writer(encapsulation.length + plaintext.length + 96 + (metadata?.length ?? 0));
   writePrefix(w, 'ciphertext');
   _writeHeader(w, encapsulation, key, dek, metadata, aad);

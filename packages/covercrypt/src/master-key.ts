@@ -438,7 +438,9 @@ export class MasterSecretKey {
 
   /**
    * Issues a key for a user policy (same grammar as encryption policies). Each call gets a new
-   * serial, so two users with the same policy get different keys.
+   * serial, so two users with the same policy get different keys. The serial counter lives in
+   * this key: persist `toBytes()` after issuing, or a reloaded older copy would hand the same
+   * serial (hence the same tracing id) to two users.
    * @throws PolicyError when the policy does not parse or names unknown attributes.
    */
   async issueUserKey(policy: string): Promise<IssuedUserKey> {

@@ -30,6 +30,7 @@ import {
   readPrefix,
   readRevision,
   readScalar,
+  sha3,
   writePrefix,
   writeRevision,
   type KemSecretKey,
@@ -37,9 +38,9 @@ import {
 } from './_scheme.ts';
 import {
   decapsulate,
-  encapsulationPoints,
   parseEncapsulation,
   type DecapsulationKey,
+  type ParsedEncapsulation,
 } from './encapsulation.ts';
 import { AuthenticationError } from './errors.ts';
 import {
@@ -137,11 +138,12 @@ export function userKeyMacInput(body: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The message the authority signs: a label, then SHA3-256 of body and MAC. */
 export function userKeySignedMessage(body: Uint8Array, mac: Uint8Array): Uint8Array {
-  const out = new Uint8Array(LABEL.uskSignature.length + body.length + mac.length);
+  const digest = sha3(body, mac);
+  const out = new Uint8Array(LABEL.uskSignature.length + digest.length);
   out.set(LABEL.uskSignature);
-  out.set(body, LABEL.uskSignature.length);
-  out.set(mac, LABEL.uskSignature.length + body.length);
+  out.set(digest, LABEL.uskSignature.length);
   return out;
 }
 
@@ -272,12 +274,20 @@ export class UserKey {
   /** @internal */
   _open(bytes: Uint8Array, offset: number): { key: Uint8Array | undefined; end: number } {
     const parsed = parseEncapsulation(bytes, offset);
-    const end = offset + parsed.bytes.length;
-    const points = encapsulationPoints(parsed);
-    if (points === undefined) return { key: undefined, end };
-    const A = group.point.add(points.c0, group.point.mul(this.#ratio, points.c1));
-    const key = decapsulate(this.#authorityId, this.#contents.P, parsed, A, this.#secrets);
-    return { key, end };
+    return { key: this._openParsed(parsed), end: offset + parsed.bytes.length };
+  }
+
+  /** @internal Decapsulates an already parsed encapsulation. */
+  _openParsed(parsed: ParsedEncapsulation): Uint8Array | undefined {
+    let A: Uint8Array;
+    try {
+      // The provider validates c0 and c1 (canonical, on the group) inside these operations; an
+      // identity c0 or c1 cannot pass the re-encryption check (r ≠ 0).
+      A = group.point.add(parsed.c0, group.point.mul(this.#ratio, parsed.c1));
+    } catch {
+      return undefined;
+    }
+    return decapsulate(this.#authorityId, this.#contents.P, parsed, A, this.#secrets);
   }
 
   /**

@@ -4,9 +4,14 @@
  * Prints Markdown. Knobs: BENCH_N (pair counts, default "10000,100000"), BENCH_SEARCHES (500),
  * BENCH_BACKENDS (default "memory,sqlite,redis,postgres"), FINDEX_REDIS_URL, FINDEX_PG_URL.
  *
- * Search latency is given for two clients: "stateless" (no header cache, no tag cache: every
- * search derives its tag and guesses the chain length, as a fresh process would) and "warm"
- * (a long-lived client that knows chain lengths from earlier searches).
+ * Search latency is given for two clients: "no header cache" (`cacheSize: 0`: every search
+ * guesses the chain length, reads `speculate` cells ahead, and detects no rollback, as a fresh
+ * process would; only keyword tags, a pure function of the key, are cached) and "warm" (a
+ * long-lived client that knows chain lengths from earlier searches).
+ *
+ * The in-memory comparison runs BENCH_ROUNDS rounds (default 5), alternating anchor and
+ * Findex on fresh indexes, and keeps each figure's best round: a shared machine's noise
+ * (other processes) then penalises neither side by chance.
  */
 import { rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -16,11 +21,12 @@ import { Findex, InMemoryStore, type FindexStore } from '../src/index.ts';
 import { PostgresStore } from '../src/postgres-store.ts';
 import { RedisStore } from '../src/redis-store.ts';
 import { SqliteStore } from '../src/sqlite-store.ts';
-import { anchorBatches, loadAnchor, newAnchor } from './anchor.ts';
+import { anchorBatches, loadAnchor, newAnchor, type Cloudproof } from './anchor.ts';
 import { buildCorpus, docId, percentile, prng, type Corpus } from './corpus.ts';
 
 const NS = (process.env['BENCH_N'] ?? '10000,100000').split(',').map(Number);
 const SEARCHES = Number(process.env['BENCH_SEARCHES'] ?? 500);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const BACKENDS = (process.env['BENCH_BACKENDS'] ?? 'memory,sqlite,redis,postgres').split(',');
 const REDIS_URL = process.env['FINDEX_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const PG_URL = process.env['FINDEX_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -51,7 +57,8 @@ const micros = (t0: number): number => (performance.now() - t0) * 1000;
 
 async function measure(name: string, corpus: Corpus, subject: Subject): Promise<Row> {
   const t0 = performance.now();
-  for (let i = 0; i < corpus.docs.length; i += PER_CALL) await subject.insert(corpus.docs.slice(i, i + PER_CALL));
+  for (let i = 0; i < corpus.docs.length; i += PER_CALL)
+    await subject.insert(corpus.docs.slice(i, i + PER_CALL));
   const insertSeconds = (performance.now() - t0) / 1000;
   const keywords = [...corpus.volume.keys()];
   const rand = prng(43);
@@ -59,23 +66,30 @@ async function measure(name: string, corpus: Corpus, subject: Subject): Promise<
   for (let i = 0; i < 20; i++) await subject.search(pick());
   const lat: number[] = [];
   const warm: number[] = [];
-  for (let i = 0; i < SEARCHES; i++) {
-    const k = pick();
-    let s = performance.now();
+  const picked = Array.from({ length: SEARCHES }, pick);
+  for (const k of picked) {
+    const s = performance.now();
     const got = await subject.search(k);
     lat.push(micros(s));
-    if (got !== corpus.volume.get(k)) throw new Error(`${name}: ${k} returned ${got}, expected ${corpus.volume.get(k)}`);
-    if (subject.searchWarm) {
-      s = performance.now();
-      const again = await subject.searchWarm(k);
+    if (got !== corpus.volume.get(k))
+      throw new Error(`${name}: ${k} returned ${got}, expected ${corpus.volume.get(k)}`);
+  }
+  if (subject.searchWarm) {
+    // The warm client sees each keyword once before it is timed (its header cache then knows
+    // the chain length).
+    for (const k of picked) await subject.searchWarm(k);
+    for (const k of picked) {
+      const s = performance.now();
+      const got = await subject.searchWarm(k);
       warm.push(micros(s));
-      if (again !== got) throw new Error(`${name}: warm search disagrees`);
+      if (got !== corpus.volume.get(k)) throw new Error(`${name}: warm search disagrees`);
     }
   }
   lat.sort((a, b) => a - b);
   warm.sort((a, b) => a - b);
   let heavy = keywords[0] as string;
-  for (const k of keywords) if ((corpus.volume.get(k) ?? 0) > (corpus.volume.get(heavy) ?? 0)) heavy = k;
+  for (const k of keywords)
+    if ((corpus.volume.get(k) ?? 0) > (corpus.volume.get(heavy) ?? 0)) heavy = k;
   const hl: number[] = [];
   for (let i = 0; i < 5; i++) {
     const s = performance.now();
@@ -134,7 +148,7 @@ function ours(store: FindexStore & { stats(): Promise<{ bytes: number }> }): Sub
   };
 }
 
-async function anchorSubject(cp: unknown): Promise<Subject> {
+async function anchorSubject(cp: Cloudproof): Promise<Subject> {
   const run = await newAnchor(cp);
   return {
     async insert(docs) {
@@ -151,14 +165,33 @@ async function anchorSubject(cp: unknown): Promise<Subject> {
   };
 }
 
-async function warmUp(cp: unknown): Promise<void> {
+async function warmUp(cp: Cloudproof | null): Promise<void> {
   const corpus = buildCorpus(20_000, 7);
   const subjects = [ours(new InMemoryStore())];
   if (cp !== null) subjects.push(await anchorSubject(cp));
   for (const s of subjects) {
-    for (let i = 0; i < corpus.docs.length; i += PER_CALL) await s.insert(corpus.docs.slice(i, i + PER_CALL));
+    for (let i = 0; i < corpus.docs.length; i += PER_CALL)
+      await s.insert(corpus.docs.slice(i, i + PER_CALL));
     for (let i = 0; i < 200; i++) await s.search(`kw${i}`);
   }
+}
+
+/** Each figure's best over rounds (highest throughput, lowest latency). */
+function best(a: Row | null, b: Row): Row {
+  if (a === null) return b;
+  const min3 = (
+    x: [number, number, number],
+    y: [number, number, number],
+  ): [number, number, number] => (x[0] <= y[0] ? x : y);
+  return {
+    name: a.name,
+    insert: Math.max(a.insert, b.insert),
+    stateless: min3(a.stateless, b.stateless),
+    warm: a.warm === null || b.warm === null ? (a.warm ?? b.warm) : Math.min(a.warm, b.warm),
+    heavy: Math.min(a.heavy, b.heavy),
+    batch100: Math.min(a.batch100, b.batch100),
+    bytesPerPair: b.bytesPerPair,
+  };
 }
 
 function fmt(n: number): string {
@@ -166,7 +199,9 @@ function fmt(n: number): string {
 }
 
 function table(rows: Row[]): void {
-  console.log('| implementation | insert (pairs/s) | search median / p90 / p99 (µs), stateless client | search median (µs), warm client | heaviest keyword (µs) | 100-keyword search (µs) | bytes per pair |');
+  console.log(
+    '| implementation | insert (pairs/s) | search median / p90 / p99 (µs), no header cache | search median (µs), warm client | heaviest keyword (µs) | 100-keyword search (µs) | bytes per pair |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
@@ -177,24 +212,43 @@ function table(rows: Row[]): void {
 
 const cp = await loadAnchor();
 console.log(`# @custos/findex benchmark\n`);
-console.log(`${cpus()[0]?.model ?? 'CPU'} ×${cpus().length}, Node ${process.version}. Corpus: 10 keywords per document, Zipf(1) over N/20 words, 8-byte ids, ${PER_CALL} documents per insert call, ${SEARCHES} single-keyword searches (uniform over indexed keywords, every result count checked).`);
+console.log(
+  `${cpus()[0]?.model ?? 'CPU'} ×${cpus().length}, Node ${process.version}. In memory: best of ${ROUNDS} alternating rounds per figure. Corpus: 10 keywords per document, Zipf(1) over N/20 words, 8-byte ids, ${PER_CALL} documents per insert call, ${SEARCHES} single-keyword searches (uniform over indexed keywords, every result count checked).`,
+);
 await warmUp(cp);
 
 for (const n of NS) {
   const corpus = buildCorpus(n);
   const vols = [...corpus.volume.values()].sort((a, b) => a - b);
-  console.log(`\n## N = ${corpus.pairs.toLocaleString('en-US')} pairs (${corpus.docs.length.toLocaleString('en-US')} documents, ${corpus.volume.size.toLocaleString('en-US')} keywords, median volume ${percentile(vols, 0.5)}, max ${vols[vols.length - 1]})\n`);
+  console.log(
+    `\n## N = ${corpus.pairs.toLocaleString('en-US')} pairs (${corpus.docs.length.toLocaleString('en-US')} documents, ${corpus.volume.size.toLocaleString('en-US')} keywords, median volume ${percentile(vols, 0.5)}, max ${vols[vols.length - 1]})\n`,
+  );
   const rows: Row[] = [];
   let anchorRow: Row | null = null;
   let memRow: Row | null = null;
-  if (cp !== null) {
-    anchorRow = await measure('anchor: cloudproof_js 10.0.1 Findex (in memory)', corpus, await anchorSubject(cp));
-    rows.push(anchorRow);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ['anchor', 'ours'] : ['ours', 'anchor'];
+    for (const who of order) {
+      if (who === 'anchor' && cp !== null) {
+        anchorRow = best(
+          anchorRow,
+          await measure(
+            'anchor: cloudproof_js 10.0.1 Findex (in memory)',
+            corpus,
+            await anchorSubject(cp),
+          ),
+        );
+      }
+      if (who === 'ours' && BACKENDS.includes('memory')) {
+        memRow = best(
+          memRow,
+          await measure('Findex, in memory', corpus, ours(new InMemoryStore())),
+        );
+      }
+    }
   }
-  if (BACKENDS.includes('memory')) {
-    memRow = await measure('Findex, in memory', corpus, ours(new InMemoryStore()));
-    rows.push(memRow);
-  }
+  if (anchorRow !== null) rows.push(anchorRow);
+  if (memRow !== null) rows.push(memRow);
   if (BACKENDS.includes('sqlite')) {
     const path = join(tmpdir(), `custos-findex-bench-${process.pid}-${n}.sqlite`);
     const store = SqliteStore.open(path);
@@ -208,7 +262,10 @@ for (const n of NS) {
   if (BACKENDS.includes('redis')) {
     let store: RedisStore | null = null;
     try {
-      store = await RedisStore.connect(REDIS_URL, { prefix: `custos-findex-bench-${process.pid}`, connectTimeoutMs: 1000 });
+      store = await RedisStore.connect(REDIS_URL, {
+        prefix: `custos-findex-bench-${process.pid}`,
+        connectTimeoutMs: 1000,
+      });
     } catch (error) {
       console.log(`> Redis skipped: ${(error as Error).message}`);
     }

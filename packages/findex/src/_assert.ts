@@ -11,7 +11,12 @@ export function isBytes(value: unknown): value is Uint8Array {
 }
 
 /** Asserts a Uint8Array whose length is in [min, max]. */
-export function abytes(value: unknown, label: string, min = 0, max = Number.MAX_SAFE_INTEGER): Uint8Array {
+export function abytes(
+  value: unknown,
+  label: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): Uint8Array {
   if (!isBytes(value)) throw new TypeError(`${label} must be a Uint8Array`);
   if (value.length < min || value.length > max) {
     throw new RangeError(
@@ -24,7 +29,12 @@ export function abytes(value: unknown, label: string, min = 0, max = Number.MAX_
 }
 
 /** Asserts a safe integer in [min, max]. */
-export function aint(value: unknown, label: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function aint(
+  value: unknown,
+  label: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new TypeError(`${label} must be a safe integer`);
   }
@@ -58,13 +68,42 @@ export function bytesKey(b: Uint8Array): string {
   // The common lengths (16-byte addresses, 8-byte ids) with explicit arguments: measured 2-4×
   // faster than a loop or Function.apply on a typed array, and the string comes out flat.
   if (b.length === 16) {
-    return f(b[0] as number, b[1] as number, b[2] as number, b[3] as number, b[4] as number, b[5] as number, b[6] as number, b[7] as number, b[8] as number, b[9] as number, b[10] as number, b[11] as number, b[12] as number, b[13] as number, b[14] as number, b[15] as number);
+    return f(
+      b[0] as number,
+      b[1] as number,
+      b[2] as number,
+      b[3] as number,
+      b[4] as number,
+      b[5] as number,
+      b[6] as number,
+      b[7] as number,
+      b[8] as number,
+      b[9] as number,
+      b[10] as number,
+      b[11] as number,
+      b[12] as number,
+      b[13] as number,
+      b[14] as number,
+      b[15] as number,
+    );
   }
   if (b.length === 8) {
-    return f(b[0] as number, b[1] as number, b[2] as number, b[3] as number, b[4] as number, b[5] as number, b[6] as number, b[7] as number);
+    return f(
+      b[0] as number,
+      b[1] as number,
+      b[2] as number,
+      b[3] as number,
+      b[4] as number,
+      b[5] as number,
+      b[6] as number,
+      b[7] as number,
+    );
   }
   let s = '';
   for (let i = 0; i < b.length; i += 8192) {
+    // apply takes the typed array as is; a spread would first copy it into an iterator-built
+    // array (measured ~2× slower on short keys).
+    // eslint-disable-next-line prefer-spread
     s += f.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
   }
   return s;

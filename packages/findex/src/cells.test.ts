@@ -14,18 +14,27 @@ import {
   type Entry,
 } from './cells.ts';
 import { TamperDetected } from './errors.ts';
-import { affixEntries, affixQuery, DOMAIN_PREFIX, DOMAIN_SUFFIX, keywordBytes, splitAffixPayload } from './keyword.ts';
+import {
+  affixEntries,
+  affixQuery,
+  DOMAIN_PREFIX,
+  DOMAIN_SUFFIX,
+  keywordBytes,
+  splitAffixPayload,
+} from './keyword.ts';
 
 const entry = (cellSize: number): fc.Arbitrary<Entry> =>
-  fc.record({
-    kind: fc.integer({ min: 0, max: 3 }),
-    value: fc.uint8Array({ minLength: 1, maxLength: maxValueLength(cellSize) }),
-  }).map((e) => ({ kind: e.kind, value: e.value }));
+  fc
+    .record({
+      kind: fc.integer({ min: 0, max: 3 }),
+      value: fc.uint8Array({ minLength: 1, maxLength: maxValueLength(cellSize) }),
+    })
+    .map((e) => ({ kind: e.kind, value: e.value }));
 
-describe('cell encoding', () => {
-  it('packs entries into full cells and a tail, in order, within bounds', () => {
+void describe('cell encoding', () => {
+  void it('packs entries into full cells and a tail, in order, within bounds', () => {
     fc.assert(
-      fc.property(fc.constantFrom(64, 100, 128, 256), fc.boolean(), (cellSize, withTail) =>
+      fc.property(fc.constantFrom(64, 100, 128, 256), fc.boolean(), (cellSize, withTail) => {
         fc.assert(
           fc.property(fc.array(entry(cellSize), { maxLength: 40 }), (entries) => {
             const tailCap = withTail ? cellSize - HEADER_FIXED : null;
@@ -45,13 +54,13 @@ describe('cell encoding', () => {
             else assert.ok(tail.reduce((s, e) => s + entrySize(e), 0) <= tailCap);
           }),
           { numRuns: 20 },
-        ),
-      ),
+        );
+      }),
       { numRuns: 8 },
     );
   });
 
-  it('round-trips headers, live and moved', () => {
+  void it('round-trips headers, live and moved', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 0xffff_ffff }),
@@ -62,21 +71,28 @@ describe('cell encoding', () => {
           if (tail.reduce((s, e) => s + entrySize(e), 0) > 128 - HEADER_FIXED) return;
           const h = decodeHeader(encodeHeader({ version, count, lastTag, tail }, 128));
           assert.deepEqual(h, { type: 'live', state: { version, count, lastTag, tail } });
-          assert.deepEqual(decodeHeader(encodeMovedHeader(version, count, 128)), { type: 'moved', version, epoch: count });
+          assert.deepEqual(decodeHeader(encodeMovedHeader(version, count, 128)), {
+            type: 'moved',
+            version,
+            epoch: count,
+          });
         },
       ),
       { numRuns: 100 },
     );
   });
 
-  it('treats malformed plaintexts as tampering', () => {
+  void it('treats malformed plaintexts as tampering', () => {
     const bad: Uint8Array[] = [
       Uint8Array.of(0x05, 1, 2), // length 5, only 2 bytes
       Uint8Array.of(0x3f), // extended length missing
       Uint8Array.of(0x3f, 10, 1), // extended length below 63
       Uint8Array.of(0x01, 7, 0, 9), // garbage after padding
     ];
-    for (const b of bad) assert.throws(() => readEntries(b, 0, b.length, []), TamperDetected);
+    for (const b of bad)
+      assert.throws(() => {
+        readEntries(b, 0, b.length, []);
+      }, TamperDetected);
     const header = new Uint8Array(128);
     header[0] = 3;
     assert.throws(() => decodeHeader(header), TamperDetected);
@@ -86,15 +102,21 @@ describe('cell encoding', () => {
   });
 });
 
-describe('prefix and suffix expansion', () => {
-  it('expands on code points for strings and on bytes for byte keywords', () => {
+void describe('prefix and suffix expansion', () => {
+  void it('expands on code points for strings and on bytes for byte keywords', () => {
     const v = Uint8Array.of(9);
     const s = affixEntries(DOMAIN_PREFIX, { min: 1, max: 3 }, 'éte', keywordBytes('éte'), v);
     assert.deepEqual(
       s.map((e) => new TextDecoder().decode(e.dk.subarray(1))),
       ['é', 'ét', 'éte'],
     );
-    const b = affixEntries(DOMAIN_SUFFIX, { min: 2, max: 5 }, Uint8Array.of(1, 2, 3), Uint8Array.of(1, 2, 3), v);
+    const b = affixEntries(
+      DOMAIN_SUFFIX,
+      { min: 2, max: 5 },
+      Uint8Array.of(1, 2, 3),
+      Uint8Array.of(1, 2, 3),
+      v,
+    );
     assert.deepEqual(
       b.map((e) => [...e.dk.subarray(1)]),
       [

@@ -85,7 +85,8 @@ export function readEntries(bytes: Uint8Array, start: number, end: number, out: 
   while (o < end) {
     const b = bytes[o] as number;
     if (b === 0) {
-      for (let i = o + 1; i < end; i++) if (bytes[i] !== 0) throw new TamperDetected('malformed cell padding');
+      for (let i = o + 1; i < end; i++)
+        if (bytes[i] !== 0) throw new TamperDetected('malformed cell padding');
       return;
     }
     const kind = b >> 6;
@@ -163,7 +164,8 @@ export function decodeHeader(payload: Uint8Array): DecodedHeader {
   const type = payload[0];
   const version = v.getUint32(1);
   if (type === TYPE_MOVED) {
-    for (let i = 9; i < payload.length; i++) if (payload[i] !== 0) throw new TamperDetected('malformed header');
+    for (let i = 9; i < payload.length; i++)
+      if (payload[i] !== 0) throw new TamperDetected('malformed header');
     return { type: 'moved', version, epoch: v.getUint32(5) };
   }
   if (type !== TYPE_LIVE) throw new TamperDetected('malformed header');
@@ -212,7 +214,12 @@ export class _Nonces {
 }
 
 /** Seals one payload into a stored cell `nonce ‖ ciphertext ‖ tag`. */
-export function sealCell(aead: AeadCipher, nonces: _Nonces, payload: Uint8Array, aad: Uint8Array): Uint8Array {
+export function sealCell(
+  aead: AeadCipher,
+  nonces: _Nonces,
+  payload: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
   const nonce = nonces.next();
   const ct = aead.seal(nonce, payload, aad);
   const out = new Uint8Array(NONCE_LENGTH + ct.length);
@@ -232,7 +239,8 @@ export function openCells(
   cellSize: number,
 ): Uint8Array[] {
   for (const c of cells) {
-    if (c.length !== cellSize + CELL_OVERHEAD) throw new TamperDetected('a cell has the wrong length');
+    if (c.length !== cellSize + CELL_OVERHEAD)
+      throw new TamperDetected('a cell has the wrong length');
   }
   try {
     return aead.decryptMany(cells, aads);

@@ -61,12 +61,17 @@ export interface CompactionReport {
   readonly cursor: Uint8Array | null;
 }
 
-export async function compactIndex(engine: _Engine, options: CompactionOptions): Promise<CompactionReport> {
+export async function compactIndex(
+  engine: _Engine,
+  options: CompactionOptions,
+): Promise<CompactionReport> {
   const from = options.from === undefined ? null : bytesKey(options.from);
   const batchSize = options.batchSize ?? 32;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError('options.batchSize must be a positive integer');
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new RangeError('options.batchSize must be a positive integer');
   if (engine.o.forward !== null) return _compactForward(engine, engine.o.forward, from, options);
-  if (!engine.o.registry) throw new RangeError('compaction needs the keyword registry (options.registry)');
+  if (!engine.o.registry)
+    throw new RangeError('compaction needs the keyword registry (options.registry)');
 
   const [registry] = await engine.read([REGISTRY_KEYWORD]);
   const names = [...replay(registry?.entries ?? []).values.values()]
@@ -78,7 +83,8 @@ export async function compactIndex(engine: _Engine, options: CompactionOptions):
   let done = 0;
   let cursor: Uint8Array | null = null;
   for (let i = 0; i < names.length; i += batchSize) {
-    if (options.signal?.aborted === true) return { keywords: done, cellsBefore: before, cellsAfter: after, complete: false, cursor };
+    if (options.signal?.aborted === true)
+      return { keywords: done, cellsBefore: before, cellsAfter: after, complete: false, cursor };
     const batch = names.slice(i, i + batchSize).map((x) => x.dk);
     const r = await _rewrite(engine, batch, true);
     before += r.before;
@@ -94,7 +100,11 @@ export async function compactIndex(engine: _Engine, options: CompactionOptions):
 }
 
 /** Rewrites a batch of domain keywords into the current epoch, retrying lost races. */
-async function _rewrite(engine: _Engine, dks: readonly Uint8Array[], register: boolean): Promise<{ before: number; after: number }> {
+async function _rewrite(
+  engine: _Engine,
+  dks: readonly Uint8Array[],
+  register: boolean,
+): Promise<{ before: number; after: number }> {
   const current = engine.o.current;
   for (let attempt = 0; ; attempt++) {
     const leaves = await engine.read(dks);
@@ -118,7 +128,8 @@ async function _rewrite(engine: _Engine, dks: readonly Uint8Array[], register: b
             writes.push(...p.writes);
             commits.push(p);
             after += p.state.count + 1;
-            if (!slot.exists && regSlot !== null) created.push({ kind: KIND_INSERT, value: slot.dk });
+            if (!slot.exists && regSlot !== null)
+              created.push({ kind: KIND_INSERT, value: slot.dk });
           }
         } else if (slot.exists && slot.moved === null) {
           before += slot.count + 1;
@@ -133,16 +144,28 @@ async function _rewrite(engine: _Engine, dks: readonly Uint8Array[], register: b
       writes.push(...p.writes);
       commits.push(p);
     }
-    const guards: Guard[] = guardSlots.map((s) => ({ address: s.headerAddress as Uint8Array, expected: s.header }));
-    const cur = checkStoreResult(await engine.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+    const guards: Guard[] = guardSlots.map((s) => ({
+      address: s.headerAddress as Uint8Array,
+      expected: s.header,
+    }));
+    const cur = checkStoreResult(
+      await engine.o.store.guardedWrite(guards, writes),
+      guards.length,
+      'guardedWrite',
+    );
     if (guardsHeld(guards, cur)) {
       for (const p of commits) engine.commit(p);
       // Old-epoch headers now say "moved": remember them so a rollback is caught.
-      engine._adopt(guardSlots, guards, guards.map((g) => g.expected));
+      engine._adopt(
+        guardSlots,
+        guards,
+        guards.map((g) => g.expected),
+      );
       return { before, after };
     }
     engine._adopt(guardSlots, guards, cur);
-    if (attempt + 1 >= engine.o.maxAttempts) throw new WriteConflict('compaction of a batch kept losing races with writers');
+    if (attempt + 1 >= engine.o.maxAttempts)
+      throw new WriteConflict('compaction of a batch kept losing races with writers');
     await engine.backoff();
   }
 }
@@ -167,7 +190,8 @@ async function _compactForward(
   let cursor: Uint8Array | null = null;
   const batchSize = options.batchSize ?? 32;
   for (let i = 0; i < names.length; i += batchSize) {
-    if (options.signal?.aborted === true) return { keywords: done, cellsBefore: before, cellsAfter: after, complete: false, cursor };
+    if (options.signal?.aborted === true)
+      return { keywords: done, cellsBefore: before, cellsAfter: after, complete: false, cursor };
     const batch = names.slice(i, i + batchSize);
     const leaves = await engine.read(batch);
     const writes: Write[] = [];
@@ -188,11 +212,22 @@ async function _compactForward(
       fresh.push(p);
       after += p.state.count;
     }
-    const cur = checkStoreResult(await engine.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
-    if (!guardsHeld(guards, cur)) throw new WriteConflict('forward-private cells were already taken during compaction');
+    const cur = checkStoreResult(
+      await engine.o.store.guardedWrite(guards, writes),
+      guards.length,
+      'guardedWrite',
+    );
+    if (!guardsHeld(guards, cur))
+      throw new WriteConflict('forward-private cells were already taken during compaction');
     for (const leaf of leaves) for (const slot of leaf.slots) fwd._delete(slot.keys.epoch, leaf.dk);
     for (const p of fresh) {
-      fwd._set({ epoch: current.epoch, dk: p.slot.dk, tag: p.slot.tag, count: p.state.count, lastTag: p.state.lastTag });
+      fwd._set({
+        epoch: current.epoch,
+        dk: p.slot.dk,
+        tag: p.slot.tag,
+        count: p.state.count,
+        lastTag: p.state.lastTag,
+      });
     }
     done += batch.length;
     cursor = batch[batch.length - 1] as Uint8Array;

@@ -84,14 +84,18 @@ export function describeStoreConformance(
     }
   }
 
-  describe(name, { skip: options.skip ?? false }, () => {
-    it('reads nothing from an empty store, in order, duplicates included', () =>
+  void describe(name, { skip: options.skip ?? false }, () => {
+    void it('reads nothing from an empty store, in order, duplicates included', () =>
       withTarget(async ({ store }) => {
         assert.deepEqual(await store.batchRead([]), []);
-        assert.deepEqual(await store.batchRead([addr('a'), addr('b'), addr('a')]), [null, null, null]);
+        assert.deepEqual(await store.batchRead([addr('a'), addr('b'), addr('a')]), [
+          null,
+          null,
+          null,
+        ]);
       }));
 
-    it('applies unguarded writes and reads them back in the order asked', () =>
+    void it('applies unguarded writes and reads them back in the order asked', () =>
       withTarget(async ({ store }) => {
         const current = await store.guardedWrite(
           [],
@@ -105,7 +109,7 @@ export function describeStoreConformance(
         assert.deepEqual(read, [cell('beta'), null, cell('alpha'), cell('beta')]);
       }));
 
-    it('a guard expecting absence applies once, then refuses and reports the winner', () =>
+    void it('a guard expecting absence applies once, then refuses and reports the winner', () =>
       withTarget(async ({ store }) => {
         const g: Guard = { address: addr('h'), expected: null };
         const first = await store.guardedWrite([g], [{ address: addr('h'), value: cell('one') }]);
@@ -117,7 +121,7 @@ export function describeStoreConformance(
         assert.deepEqual(await store.batchRead([addr('h')]), [cell('one')]);
       }));
 
-    it('wrong guard: a different expected value writes nothing', () =>
+    void it('wrong guard: a different expected value writes nothing', () =>
       withTarget(async ({ store }) => {
         await store.guardedWrite([], [{ address: addr('h'), value: cell('v1') }]);
         const current = await store.guardedWrite(
@@ -131,13 +135,16 @@ export function describeStoreConformance(
         assert.deepEqual(await store.batchRead([addr('h'), addr('c')]), [cell('v1'), null]);
         // A prefix or extension of the stored value is not equal to it.
         for (const expected of [cell('v'), cell('v10'), cell('V1')]) {
-          const r = await store.guardedWrite([{ address: addr('h'), expected }], [{ address: addr('h'), value: cell('x') }]);
+          const r = await store.guardedWrite(
+            [{ address: addr('h'), expected }],
+            [{ address: addr('h'), value: cell('x') }],
+          );
           assert.deepEqual(r, [cell('v1')]);
         }
         assert.deepEqual(await store.batchRead([addr('h')]), [cell('v1')]);
       }));
 
-    it('wrong guard: expecting a value where nothing is stored writes nothing', () =>
+    void it('wrong guard: expecting a value where nothing is stored writes nothing', () =>
       withTarget(async ({ store }) => {
         const current = await store.guardedWrite(
           [{ address: addr('h'), expected: cell('ghost') }],
@@ -147,12 +154,15 @@ export function describeStoreConformance(
         assert.deepEqual(await store.batchRead([addr('h')]), [null]);
       }));
 
-    it('the right guard applies the whole batch, deletes included', () =>
+    void it('the right guard applies the whole batch, deletes included', () =>
       withTarget(async ({ store }) => {
-        await store.guardedWrite([], [
-          { address: addr('h'), value: cell('v1') },
-          { address: addr('old'), value: cell('stale') },
-        ]);
+        await store.guardedWrite(
+          [],
+          [
+            { address: addr('h'), value: cell('v1') },
+            { address: addr('old'), value: cell('stale') },
+          ],
+        );
         const current = await store.guardedWrite(
           [{ address: addr('h'), expected: cell('v1') }],
           [
@@ -163,12 +173,10 @@ export function describeStoreConformance(
           ],
         );
         assert.deepEqual(current, [cell('v1')]);
-        assert.deepEqual(await store.batchRead([addr('h'), addr('c1'), addr('old'), addr('never')]), [
-          cell('v2'),
-          cell('cell 1'),
-          null,
-          null,
-        ]);
+        assert.deepEqual(
+          await store.batchRead([addr('h'), addr('c1'), addr('old'), addr('never')]),
+          [cell('v2'), cell('cell 1'), null, null],
+        );
         // A deleted cell guards as absent.
         const again = await store.guardedWrite(
           [{ address: addr('old'), expected: null }],
@@ -178,12 +186,15 @@ export function describeStoreConformance(
         assert.deepEqual(await store.batchRead([addr('old')]), [cell('reborn')]);
       }));
 
-    it('many guards are all or nothing: one wrong guard among several writes nothing', () =>
+    void it('many guards are all or nothing: one wrong guard among several writes nothing', () =>
       withTarget(async ({ store }) => {
-        await store.guardedWrite([], [
-          { address: addr('g1'), value: cell('1') },
-          { address: addr('g2'), value: cell('2') },
-        ]);
+        await store.guardedWrite(
+          [],
+          [
+            { address: addr('g1'), value: cell('1') },
+            { address: addr('g2'), value: cell('2') },
+          ],
+        );
         const guards: Guard[] = [
           { address: addr('g1'), expected: cell('1') },
           { address: addr('g2'), expected: cell('two') },
@@ -197,7 +208,11 @@ export function describeStoreConformance(
         const current = await store.guardedWrite(guards, writes);
         assert.deepEqual(current, [cell('1'), cell('2'), null]);
         assert.ok(!guardsHeld(guards, current));
-        assert.deepEqual(await store.batchRead([addr('g1'), addr('g2'), addr('g3')]), [cell('1'), cell('2'), null]);
+        assert.deepEqual(await store.batchRead([addr('g1'), addr('g2'), addr('g3')]), [
+          cell('1'),
+          cell('2'),
+          null,
+        ]);
         const fixed = guards.map((g, i) => (i === 1 ? { ...g, expected: cell('2') } : g));
         const ok = await store.guardedWrite(fixed, writes);
         assert.ok(guardsHeld(fixed, ok));
@@ -208,7 +223,7 @@ export function describeStoreConformance(
         ]);
       }));
 
-    it('a guard need not be written: it only conditions the others', () =>
+    void it('a guard need not be written: it only conditions the others', () =>
       withTarget(async ({ store }) => {
         await store.guardedWrite([], [{ address: addr('lock'), value: cell('epoch 7') }]);
         const held = await store.guardedWrite(
@@ -221,10 +236,13 @@ export function describeStoreConformance(
           [{ address: addr('data'), value: cell('d2') }],
         );
         assert.deepEqual(refused, [cell('epoch 7')]);
-        assert.deepEqual(await store.batchRead([addr('lock'), addr('data')]), [cell('epoch 7'), cell('d1')]);
+        assert.deepEqual(await store.batchRead([addr('lock'), addr('data')]), [
+          cell('epoch 7'),
+          cell('d1'),
+        ]);
       }));
 
-    it('is binary safe: any address byte, any cell byte, lengths 1 to 4096', () =>
+    void it('is binary safe: any address byte, any cell byte, lengths 1 to 4096', () =>
       withTarget(async ({ store }) => {
         const specials = [0x00, 0xff, 0x2a, 0x3f, 0x5b, 0x5c, 0x7b, 0x7d, 0x27, 0x22, 0x0a, 0x25];
         const addresses: Uint8Array[] = [
@@ -256,7 +274,7 @@ export function describeStoreConformance(
         assert.deepEqual(await store.batchRead([addresses[3] as Uint8Array]), [Uint8Array.of(1)]);
       }));
 
-    it('neither keeps nor exposes the caller arrays', () =>
+    void it('neither keeps nor exposes the caller arrays', () =>
       withTarget(async ({ store }) => {
         const a = addr('k');
         const v = cell('value');
@@ -264,11 +282,11 @@ export function describeStoreConformance(
         v.fill(0);
         const [read] = await store.batchRead([a]);
         assert.deepEqual(read, cell('value'));
-        read?.fill(0);
+        read.fill(0);
         assert.deepEqual(await store.batchRead([addr('k')]), [cell('value')]);
       }));
 
-    it('handles large batches in one call', () =>
+    void it('handles large batches in one call', () =>
       withTarget(async ({ store }) => {
         const n = 3000;
         const writes: Write[] = [];
@@ -277,7 +295,9 @@ export function describeStoreConformance(
           new DataView(address.buffer).setUint32(12, i);
           writes.push({ address, value: u64(i * 7 + 1) });
         }
-        const guards: Guard[] = writes.slice(0, 1000).map((w) => ({ address: w.address, expected: null }));
+        const guards: Guard[] = writes
+          .slice(0, 1000)
+          .map((w) => ({ address: w.address, expected: null }));
         const cur = await store.guardedWrite(guards, writes);
         assert.ok(guardsHeld(guards, cur));
         const read = await store.batchRead(writes.map((w) => w.address));
@@ -285,7 +305,7 @@ export function describeStoreConformance(
         for (let i = 0; i < n; i++) assert.equal(readU64(read[i] ?? null), i * 7 + 1);
       }));
 
-    it('rejects malformed arguments without writing', () =>
+    void it('rejects malformed arguments without writing', () =>
       withTarget(async ({ store }) => {
         const bad: [unknown, unknown][] = [
           [null, []],
@@ -326,15 +346,16 @@ export function describeStoreConformance(
         assert.deepEqual(await store.batchRead([addr('h')]), [null]);
       }));
 
-    it('stores are isolated from each other', async () => {
+    void it('stores are isolated from each other', async () => {
       const t1 = await open();
       const t2 = await open();
       try {
         await t1.store.guardedWrite([], [{ address: addr('same'), value: cell('one') }]);
         assert.deepEqual(await t2.store.batchRead([addr('same')]), [null]);
-        const cur = await t2.store.guardedWrite([{ address: addr('same'), expected: null }], [
-          { address: addr('same'), value: cell('two') },
-        ]);
+        const cur = await t2.store.guardedWrite(
+          [{ address: addr('same'), expected: null }],
+          [{ address: addr('same'), value: cell('two') }],
+        );
         assert.deepEqual(cur, [null]);
         assert.deepEqual(await t1.store.batchRead([addr('same')]), [cell('one')]);
       } finally {
@@ -343,7 +364,7 @@ export function describeStoreConformance(
       }
     });
 
-    it(`concurrency: ${writers} writers × ${increments} compare-and-swap increments lose nothing`, () =>
+    void it(`concurrency: ${writers} writers × ${increments} compare-and-swap increments lose nothing`, () =>
       withTarget(async (t) => {
         const handles = await Promise.all(
           Array.from({ length: writers }, () => (t.peer ? t.peer() : Promise.resolve(t.store))),
@@ -363,10 +384,13 @@ export function describeStoreConformance(
                 marker[0] = 0x6d;
                 new DataView(marker.buffer).setUint32(8, next);
                 const guard: Guard = { address: counter, expected: seen ?? null };
-                const cur = await store.guardedWrite([guard], [
-                  { address: counter, value: u64(next) },
-                  { address: marker, value: u64(w) },
-                ]);
+                const cur = await store.guardedWrite(
+                  [guard],
+                  [
+                    { address: counter, value: u64(next) },
+                    { address: marker, value: u64(w) },
+                  ],
+                );
                 if (guardsHeld([guard], cur)) {
                   seen = u64(next);
                   break;
@@ -391,7 +415,7 @@ export function describeStoreConformance(
         assert.ok(attempts >= total);
       }));
 
-    it(`concurrency: of ${writers} racing creators exactly one wins, the others see its value`, () =>
+    void it(`concurrency: of ${writers} racing creators exactly one wins, the others see its value`, () =>
       withTarget(async (t) => {
         const handles = await Promise.all(
           Array.from({ length: writers }, () => (t.peer ? t.peer() : Promise.resolve(t.store))),
@@ -399,10 +423,13 @@ export function describeStoreConformance(
         const target = addr('race');
         const results = await Promise.all(
           handles.map((store, w) =>
-            store.guardedWrite([{ address: target, expected: null }], [
-              { address: target, value: u64(w + 1) },
-              { address: addr(`side-${w}`), value: u64(w + 1) },
-            ]),
+            store.guardedWrite(
+              [{ address: target, expected: null }],
+              [
+                { address: target, value: u64(w + 1) },
+                { address: addr(`side-${w}`), value: u64(w + 1) },
+              ],
+            ),
           ),
         );
         const winners = results.filter((r) => r[0] === null);

@@ -76,30 +76,46 @@ export class _Slot {
   count = 0;
   lastTag: Uint8Array = ZERO_TAG;
   tail: readonly Entry[] = [];
-  readonly cells = new Map<number, Uint8Array | null>();
-  readonly #addresses = new Map<number, Uint8Array>();
+  #cells: Map<number, Uint8Array | null> | undefined;
+  /** Cell addresses by index (a sparse array: cheaper than a Map for the few a write needs). */
+  readonly #addresses: Uint8Array[] = [];
 
-  /** `first` cells after the header get their addresses computed with it, in one AES call. */
-  constructor(keys: _EpochKeys, dk: Uint8Array, tag: Uint8Array, withHeader: boolean, first = 0) {
+  /** Raw chain cells read so far, by index (created on first use: writes never need it). */
+  get cells(): Map<number, Uint8Array | null> {
+    return (this.#cells ??= new Map());
+  }
+
+  /**
+   * `preset` holds the addresses of cells 0.. computed by the caller (one AES call for a whole
+   * batch of slots); otherwise the header and `first` cells are computed here.
+   */
+  constructor(
+    keys: _EpochKeys,
+    dk: Uint8Array,
+    tag: Uint8Array,
+    withHeader: boolean,
+    first = 0,
+    preset?: readonly Uint8Array[],
+  ) {
     this.keys = keys;
     this.dk = dk;
     this.tag = tag;
+    if (preset !== undefined) for (let i = 0; i < preset.length; i++) this.#addresses[i] = preset[i] as Uint8Array;
     this.headerAddress = withHeader ? (this.addresses(0, 1 + first)[0] as Uint8Array) : null;
   }
 
   /** Addresses of cells [from, from + count), each computed once (one AES-ECB call per gap). */
   addresses(from: number, count: number): Uint8Array[] {
+    const known = this.#addresses;
     let lo = from;
-    while (lo < from + count && this.#addresses.has(lo)) lo++;
+    while (lo < from + count && known[lo] !== undefined) lo++;
     let hi = from + count - 1;
-    while (hi >= lo && this.#addresses.has(hi)) hi--;
+    while (hi >= lo && known[hi] !== undefined) hi--;
     if (hi >= lo) {
       const fresh = this.keys.addresses([{ tag: this.tag, from: lo, count: hi - lo + 1 }]);
-      for (let i = 0; i <= hi - lo; i++) this.#addresses.set(lo + i, fresh[i] as Uint8Array);
+      for (let i = 0; i <= hi - lo; i++) known[lo + i] = fresh[i] as Uint8Array;
     }
-    const out: Uint8Array[] = new Array<Uint8Array>(count);
-    for (let i = 0; i < count; i++) out[i] = this.#addresses.get(from + i) as Uint8Array;
-    return out;
+    return known.slice(from, from + count);
   }
 
   decoded: DecodedHeader | null = null;
@@ -175,6 +191,24 @@ export class _Engine {
     return this.o.previous === null ? [this.o.current] : [this.o.previous, this.o.current];
   }
 
+  /** Header-mode slots for many domain keywords, their first addresses in one AES call. */
+  _slots(keys: _EpochKeys, dks: readonly Uint8Array[], first = 0): _Slot[] {
+    if (this.o.forward !== null) return dks.map((dk) => this._slot(keys, dk, first));
+    const tags = dks.map((dk) => keys.tag(dk));
+    const addrs = keys.addresses(tags.map((tag) => ({ tag, from: 0, count: 1 + first })));
+    return dks.map(
+      (dk, i) =>
+        new _Slot(
+          keys,
+          dk,
+          tags[i] as Uint8Array,
+          true,
+          first,
+          addrs.slice(i * (1 + first), (i + 1) * (1 + first)),
+        ),
+    );
+  }
+
   _slot(keys: _EpochKeys, dk: Uint8Array, first = 0): _Slot {
     const fwd = this.o.forward;
     if (fwd === null) return new _Slot(keys, dk, keys.tag(dk), true, first);
@@ -198,8 +232,10 @@ export class _Engine {
     const leaves: _Leaf[] = [];
     const reads: Uint8Array[] = [];
     const plan: { slot: _Slot; first: number; n: number }[] = [];
-    for (const dk of dks) {
-      const slots = this.epochs().map((k) => this._slot(k, dk, this.o.speculate));
+    const perEpoch = this.epochs().map((k) => this._slots(k, dks, this.o.speculate));
+    for (let d = 0; d < dks.length; d++) {
+      const dk = dks[d] as Uint8Array;
+      const slots = perEpoch.map((list) => list[d] as _Slot);
       leaves.push(new _Leaf(dk, slots));
       for (const slot of slots) {
         let n: number;
@@ -207,14 +243,22 @@ export class _Engine {
           n = slot.count; // forward-private: the client knows the length
         } else {
           const hint = this.#cache.get(bytesKey(slot.headerAddress));
-          n = hint !== undefined ? (lazy ? Math.min(hint.count, this.o.speculate) : hint.count) : this.o.speculate;
+          n =
+            hint !== undefined
+              ? lazy
+                ? Math.min(hint.count, this.o.speculate)
+                : hint.count
+              : this.o.speculate;
         }
         const addrs = slot.headerAddress === null ? slot.addresses(1, n) : slot.addresses(0, n + 1);
         plan.push({ slot, first: reads.length, n: addrs.length });
         reads.push(...addrs);
       }
     }
-    const got = reads.length === 0 ? [] : checkStoreResult(await this.o.store.batchRead(reads), reads.length, 'batchRead');
+    const got =
+      reads.length === 0
+        ? []
+        : checkStoreResult(await this.o.store.batchRead(reads), reads.length, 'batchRead');
     const withHeader: { slot: _Slot; raw: Uint8Array }[] = [];
     for (const { slot, first, n } of plan) {
       if (slot.headerAddress !== null) {
@@ -257,7 +301,8 @@ export class _Engine {
     const missing: { slot: _Slot; index: number }[] = [];
     for (const leaf of todo) {
       for (const slot of this._liveSlots(leaf)) {
-        for (let i = 1; i <= slot.count; i++) if (!slot.cells.has(i)) missing.push({ slot, index: i });
+        for (let i = 1; i <= slot.count; i++)
+          if (!slot.cells.has(i)) missing.push({ slot, index: i });
       }
     }
     if (missing.length > 0) {
@@ -287,7 +332,12 @@ export class _Engine {
         await this.complete(leaves);
         return leaves;
       } catch (error) {
-        if (!(error instanceof TamperDetected) || attempt >= 2 || !(await this.changedSince(leaves))) throw error;
+        if (
+          !(error instanceof TamperDetected) ||
+          attempt >= 2 ||
+          !(await this.changedSince(leaves))
+        )
+          throw error;
       }
     }
   }
@@ -329,16 +379,21 @@ export class _Engine {
     const raws: Uint8Array[] = [];
     for (let i = lo; i <= hi; i++) {
       const raw = slot.cells.get(i);
-      if (raw === null || raw === undefined) throw new TamperDetected('a chain is shorter than its header says (truncated)');
+      if (raw === null || raw === undefined)
+        throw new TamperDetected('a chain is shorter than its header says (truncated)');
       raws.push(raw);
     }
     let prev: Uint8Array = ZERO_TAG;
     if (lo > 1) {
       const p = slot.cells.get(lo - 1);
-      if (p === null || p === undefined) throw new TamperDetected('a chain is shorter than its header says (truncated)');
+      if (p === null || p === undefined)
+        throw new TamperDetected('a chain is shorter than its header says (truncated)');
       prev = cellTag(p);
     }
-    if (hi === slot.count && !bytesEqual(cellTag(raws[raws.length - 1] as Uint8Array), slot.lastTag)) {
+    if (
+      hi === slot.count &&
+      !bytesEqual(cellTag(raws[raws.length - 1] as Uint8Array), slot.lastTag)
+    ) {
       throw new TamperDetected('the last cell of a chain is not the one its header commits to');
     }
     const addrs = slot.addresses(lo, hi - lo + 1);
@@ -367,7 +422,11 @@ export class _Engine {
         for (let i = Math.max(1, lo - 1); i <= hi; i++) if (!slot.cells.has(i)) need.push(i);
         if (need.length > 0) {
           const addrs = need.map((i) => slot.addresses(i, 1)[0] as Uint8Array);
-          const got = checkStoreResult(await this.o.store.batchRead(addrs), addrs.length, 'batchRead');
+          const got = checkStoreResult(
+            await this.o.store.batchRead(addrs),
+            addrs.length,
+            'batchRead',
+          );
           need.forEach((i, j) => slot.cells.set(i, got[j] ?? null));
         }
         const cells = this.decryptRange(slot, lo, hi);
@@ -387,20 +446,29 @@ export class _Engine {
     const key = bytesKey(slot.headerAddress);
     const seen = this.#cache.get(key);
     if (slot.header === null) {
-      if (seen !== undefined) throw new RollbackDetected('a keyword header this client has seen is gone');
+      if (seen !== undefined)
+        throw new RollbackDetected('a keyword header this client has seen is gone');
       return;
     }
     if (seen !== undefined) {
-      if (slot.version < seen.version) throw new RollbackDetected('the store returned an older version of a keyword');
+      if (slot.version < seen.version)
+        throw new RollbackDetected('the store returned an older version of a keyword');
       if (slot.version === seen.version) {
         if (!bytesEqual(slot.header, seen.header)) {
-          throw new TamperDetected('the store returned two different headers with the same version');
+          throw new TamperDetected(
+            'the store returned two different headers with the same version',
+          );
         }
         return;
       }
     }
     if (slot.decoded !== null) {
-      this._remember(key, { header: slot.header, version: slot.version, count: slot.count, decoded: slot.decoded });
+      this._remember(key, {
+        header: slot.header,
+        version: slot.version,
+        count: slot.count,
+        decoded: slot.decoded,
+      });
     }
   }
 
@@ -427,44 +495,85 @@ export class _Engine {
 
   /** Seals new chain cells for `entries` after the slot's current state, and its new header. */
   prepare(slot: _Slot, entries: readonly Entry[], rewrite = false): _Prepared {
-    const base = rewrite ? [] : slot.tail;
-    const all = base.length === 0 ? entries : [...base, ...entries];
-    const tailCap = slot.headerAddress === null ? null : this.tailCapacity;
-    const { cells, tail } = packEntries(all, this.o.cellSize, tailCap);
-    const n0 = rewrite ? 0 : slot.count;
-    const writes: Write[] = [];
-    const addrs = cells.length === 0 ? [] : slot.addresses(n0 + 1, cells.length);
-    let prevTag = rewrite ? ZERO_TAG : slot.lastTag;
-    const aead = slot.keys.cell;
-    for (let j = 0; j < cells.length; j++) {
-      const address = addrs[j] as Uint8Array;
-      const raw = sealCell(aead, this.#nonces, encodeChainPayload(cells[j] as Entry[], this.o.cellSize), chainAad(address, prevTag));
-      prevTag = cellTag(raw);
-      writes.push({ address, value: raw });
-    }
-    if (rewrite) {
-      // Cells beyond the new end are deleted.
-      const end = n0 + cells.length;
-      if (slot.count > end) {
-        for (const address of slot.addresses(end + 1, slot.count - end)) writes.push({ address, value: null });
+    return this.prepareMany([{ slot, entries, rewrite }])[0] as _Prepared;
+  }
+
+  /**
+   * `prepare` for many chains: the chain cells of each (sealed one by one, since each cell's
+   * associated data holds its predecessor's tag), then every new header in one batched AEAD call
+   * per key epoch (one random draw, one output buffer).
+   */
+  prepareMany(
+    items: readonly { slot: _Slot; entries: readonly Entry[]; rewrite?: boolean }[],
+  ): _Prepared[] {
+    const out: { slot: _Slot; writes: Write[]; header: Uint8Array | null; state: HeaderState }[] =
+      [];
+    for (const { slot, entries, rewrite = false } of items) {
+      const base = rewrite ? [] : slot.tail;
+      const all = base.length === 0 ? entries : [...base, ...entries];
+      const tailCap = slot.headerAddress === null ? null : this.tailCapacity;
+      const { cells, tail } = packEntries(all, this.o.cellSize, tailCap);
+      const n0 = rewrite ? 0 : slot.count;
+      const writes: Write[] = [];
+      const addrs = cells.length === 0 ? [] : slot.addresses(n0 + 1, cells.length);
+      let prevTag = rewrite ? ZERO_TAG : slot.lastTag;
+      const aead = slot.keys.cell;
+      for (let j = 0; j < cells.length; j++) {
+        const address = addrs[j] as Uint8Array;
+        const raw = sealCell(
+          aead,
+          this.#nonces,
+          encodeChainPayload(cells[j] as Entry[], this.o.cellSize),
+          chainAad(address, prevTag),
+        );
+        prevTag = cellTag(raw);
+        writes.push({ address, value: raw });
       }
+      if (rewrite) {
+        // Cells beyond the new end are deleted.
+        const end = n0 + cells.length;
+        if (slot.count > end) {
+          for (const address of slot.addresses(end + 1, slot.count - end))
+            writes.push({ address, value: null });
+        }
+      }
+      if (slot.version >= 0xffff_ffff)
+        throw new RangeError('a keyword header reached its last version');
+      const state: HeaderState = {
+        version: slot.version + 1,
+        count: n0 + cells.length,
+        lastTag: prevTag,
+        tail,
+      };
+      out.push({ slot, writes, header: null, state });
     }
-    if (slot.version >= 0xffff_ffff) throw new RangeError('a keyword header reached its last version');
-    const state: HeaderState = { version: slot.version + 1, count: n0 + cells.length, lastTag: prevTag, tail };
-    let header: Uint8Array | null = null;
-    if (slot.headerAddress !== null) {
-      header = sealCell(aead, this.#nonces, encodeHeader(state, this.o.cellSize), headerAad(slot.headerAddress));
-      writes.push({ address: slot.headerAddress, value: header });
+    for (const keys of this.epochs()) {
+      const mine = out.filter((p) => p.slot.keys === keys && p.slot.headerAddress !== null);
+      if (mine.length === 0) continue;
+      const sealed = keys.cell.encryptMany(
+        mine.map((p) => encodeHeader(p.state, this.o.cellSize)),
+        mine.map((p) => headerAad(p.slot.headerAddress as Uint8Array)),
+      );
+      mine.forEach((p, i) => {
+        p.header = sealed[i] as Uint8Array;
+        p.writes.push({ address: p.slot.headerAddress as Uint8Array, value: p.header });
+      });
     }
-    return { slot, writes, header, state };
+    return out;
   }
 
   /** The write turning a slot's header into a "moved to `epoch`" marker, and deleting its cells. */
   prepareMoved(slot: _Slot, epoch: number): Write[] {
     const writes: Write[] = [];
-    if (slot.count > 0) for (const address of slot.addresses(1, slot.count)) writes.push({ address, value: null });
+    if (slot.count > 0)
+      for (const address of slot.addresses(1, slot.count)) writes.push({ address, value: null });
     if (slot.headerAddress !== null) {
-      const raw = sealCell(slot.keys.cell, this.#nonces, encodeMovedHeader(slot.version + 1, epoch, this.o.cellSize), headerAad(slot.headerAddress));
+      const raw = sealCell(
+        slot.keys.cell,
+        this.#nonces,
+        encodeMovedHeader(slot.version + 1, epoch, this.o.cellSize),
+        headerAad(slot.headerAddress),
+      );
       writes.push({ address: slot.headerAddress, value: raw });
     }
     return writes;
@@ -481,7 +590,8 @@ export class _Engine {
     slot.tail = p.state.tail;
     if (slot.headerAddress !== null && p.header !== null) {
       this._remember(bytesKey(slot.headerAddress), {
-        header: p.header,
+        // A copy: the sealed header is a view of its whole batch's buffer.
+        header: p.header.slice(),
         version: p.state.version,
         count: p.state.count,
         decoded: { type: 'live', state: p.state },
@@ -507,12 +617,17 @@ export class _Engine {
   }
 
   /** After a refused write: adopts the headers the store returned in place of the stale ones. */
-  _adopt(slots: readonly _Slot[], guards: readonly Guard[], current: readonly (Uint8Array | null)[]): void {
+  _adopt(
+    slots: readonly _Slot[],
+    guards: readonly Guard[],
+    current: readonly (Uint8Array | null)[],
+  ): void {
     const withHeader: { slot: _Slot; raw: Uint8Array }[] = [];
     for (let i = 0; i < guards.length; i++) {
       const g = guards[i] as Guard;
       const cur = current[i] ?? null;
-      const same = g.expected === null || cur === null ? g.expected === cur : bytesEqual(g.expected, cur);
+      const same =
+        g.expected === null || cur === null ? g.expected === cur : bytesEqual(g.expected, cur);
       if (same) continue;
       const slot = slots[i] as _Slot;
       if (cur === null) {
@@ -525,7 +640,10 @@ export class _Engine {
 
   /** Waits a random time in the contention window (used by compaction between its retries). */
   async backoff(): Promise<void> {
-    this.#window = Math.min(this.o.backoffCapMs, Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs));
+    this.#window = Math.min(
+      this.o.backoffCapMs,
+      Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs),
+    );
     await this.sleep(Math.random() * this.#window);
   }
 
@@ -535,7 +653,9 @@ export class _Engine {
       // Below the timer resolution: yield to the event loop once (setImmediate where it exists:
       // setTimeout(0) costs a whole millisecond in Node).
       const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-      await new Promise<void>((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+      await new Promise<void>((resolve) =>
+        immediate ? immediate(resolve) : setTimeout(resolve, 0),
+      );
     }
   }
 
@@ -545,9 +665,16 @@ export class _Engine {
   /** Exponentially weighted mean of guardedWrite round trips, in ms. */
   #rtt = 0;
 
-  async _timedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
+  async _timedWrite(
+    guards: readonly Guard[],
+    writes: readonly Write[],
+  ): Promise<(Uint8Array | null)[]> {
     const t0 = performance.now();
-    const current = checkStoreResult(await this.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+    const current = checkStoreResult(
+      await this.o.store.guardedWrite(guards, writes),
+      guards.length,
+      'guardedWrite',
+    );
     const dt = performance.now() - t0;
     this.#rtt = this.#rtt === 0 ? dt : this.#rtt * 0.8 + dt * 0.2;
     return current;
@@ -557,7 +684,11 @@ export class _Engine {
   async refreshHeaders(slots: readonly _Slot[]): Promise<void> {
     const list = slots.filter((s) => s.headerAddress !== null);
     if (list.length === 0) return;
-    const got = checkStoreResult(await this.o.store.batchRead(list.map((s) => s.headerAddress as Uint8Array)), list.length, 'batchRead');
+    const got = checkStoreResult(
+      await this.o.store.batchRead(list.map((s) => s.headerAddress as Uint8Array)),
+      list.length,
+      'batchRead',
+    );
     this._adopt(
       list,
       list.map((s) => ({ address: s.headerAddress as Uint8Array, expected: s.header })),
@@ -572,7 +703,10 @@ export class _Engine {
   async append(ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[]): Promise<void> {
     if (this.o.forward !== null) return this._appendForward(ops);
     const keys = this.o.current;
-    const slots = ops.map((op) => this._slot(keys, op.dk));
+    const slots = this._slots(
+      keys,
+      ops.map((op) => op.dk),
+    );
     const registry = this.o.registry ? this._slot(keys, REGISTRY_KEYWORD) : null;
     const all = registry === null ? slots : [...slots, registry];
     await this.loadHeaders(all);
@@ -585,20 +719,24 @@ export class _Engine {
         await this.sleep(Math.random() * this.#window);
         await this.refreshHeaders(all);
       }
-      const prepared: _Prepared[] = [];
+      const items: { slot: _Slot; entries: readonly Entry[] }[] = [];
       const created: Entry[] = [];
       for (let i = 0; i < ops.length; i++) {
         const slot = slots[i] as _Slot;
         if (slot.moved !== null) throw new KeyEpochMissing(slot.moved);
         if (!slot.exists) created.push({ kind: KIND_INSERT, value: slot.dk });
-        prepared.push(this.prepare(slot, (ops[i] as { entries: readonly Entry[] }).entries));
+        items.push({ slot, entries: (ops[i] as { entries: readonly Entry[] }).entries });
       }
       if (registry !== null && created.length > 0) {
         if (registry.moved !== null) throw new KeyEpochMissing(registry.moved);
-        prepared.push(this.prepare(registry, created));
+        items.push({ slot: registry, entries: created });
       }
+      const prepared = this.prepareMany(items);
       const guardSlots = prepared.map((p) => p.slot);
-      const guards: Guard[] = guardSlots.map((s) => ({ address: s.headerAddress as Uint8Array, expected: s.header }));
+      const guards: Guard[] = guardSlots.map((s) => ({
+        address: s.headerAddress as Uint8Array,
+        expected: s.header,
+      }));
       const writes = prepared.flatMap((p) => p.writes);
       const current = await this._timedWrite(guards, writes);
       if (guardsHeld(guards, current)) {
@@ -608,25 +746,44 @@ export class _Engine {
         return;
       }
       this._adopt(guardSlots, guards, current);
-      this.#window = Math.min(this.o.backoffCapMs, Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs));
+      this.#window = Math.min(
+        this.o.backoffCapMs,
+        Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs),
+      );
       if (attempt + 1 >= this.o.maxAttempts) {
-        throw new WriteConflict(`a write lost ${this.o.maxAttempts} compare-and-swap races in a row; nothing was written`);
+        throw new WriteConflict(
+          `a write lost ${this.o.maxAttempts} compare-and-swap races in a row; nothing was written`,
+        );
       }
     }
   }
 
   /** Forward-private append: fresh cells only, guarded as absent, no header, no retry. */
-  async _appendForward(ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[]): Promise<void> {
+  async _appendForward(
+    ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[],
+  ): Promise<void> {
     const fwd = this.o.forward as ForwardState;
     const prepared = ops.map((op) => this.prepare(this._slot(this.o.current, op.dk), op.entries));
     const writes = prepared.flatMap((p) => p.writes);
     const guards: Guard[] = writes.map((w) => ({ address: w.address, expected: null }));
-    const current = checkStoreResult(await this.o.store.guardedWrite(guards, writes), guards.length, 'guardedWrite');
+    const current = checkStoreResult(
+      await this.o.store.guardedWrite(guards, writes),
+      guards.length,
+      'guardedWrite',
+    );
     if (!guardsHeld(guards, current)) {
-      throw new WriteConflict('forward-private cells were already taken: another client shares this forward state');
+      throw new WriteConflict(
+        'forward-private cells were already taken: another client shares this forward state',
+      );
     }
     for (const p of prepared) {
-      fwd._set({ epoch: p.slot.keys.epoch, dk: p.slot.dk, tag: p.slot.tag, count: p.state.count, lastTag: p.state.lastTag });
+      fwd._set({
+        epoch: p.slot.keys.epoch,
+        dk: p.slot.dk,
+        tag: p.slot.tag,
+        count: p.state.count,
+        lastTag: p.state.lastTag,
+      });
     }
   }
 }

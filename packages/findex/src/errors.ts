@@ -59,7 +59,10 @@ export class KeyEpochMissing extends FindexError {
   readonly epoch: number;
 
   constructor(epoch: number) {
-    super('ERR_FINDEX_KEY_EPOCH', `the index has moved to key epoch ${epoch}, which this client lacks`);
+    super(
+      'ERR_FINDEX_KEY_EPOCH',
+      `the index has moved to key epoch ${epoch}, which this client lacks`,
+    );
     this.epoch = epoch;
   }
 }

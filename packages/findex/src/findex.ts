@@ -13,7 +13,16 @@
  * guarded write.
  */
 import { abytes, aint, aobject, bytesKey, isBytes } from './_assert.ts';
-import { KIND_DELETE, KIND_INSERT, KIND_LINK, KIND_UNLINK, MAX_CELL_SIZE, MIN_CELL_SIZE, maxValueLength, type Entry } from './cells.ts';
+import {
+  KIND_DELETE,
+  KIND_INSERT,
+  KIND_LINK,
+  KIND_UNLINK,
+  MAX_CELL_SIZE,
+  MIN_CELL_SIZE,
+  maxValueLength,
+  type Entry,
+} from './cells.ts';
 import { _Engine, type _Leaf } from './engine.ts';
 import { TamperDetected } from './errors.ts';
 import { ForwardState } from './forward.ts';
@@ -70,7 +79,7 @@ export interface FindexOptions {
   readonly previousKey?: FindexKey;
   /** Names the index, so one key can serve several indexes without their cells mixing. */
   readonly label?: string | Uint8Array;
-  /** Cell payload in bytes, 64 to 4096 (default 128). Must be the same for every client of an index. */
+  /** Cell payload in bytes, 64 to 4096 (default 192). Must be the same for every client of an index. */
   readonly cellSize?: number;
   /** Index prefixes of every keyword inserted, to answer `{ prefix }` queries in one round trip. */
   readonly prefix?: AffixOptions;
@@ -84,7 +93,7 @@ export interface FindexOptions {
   readonly maxAttempts?: number;
   /** Backoff between attempts: full jitter up to min(capMs, baseMs · 2^attempt) (default 1 and 100). */
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
-  /** Headers kept for length hints and rollback detection (default 100,000). */
+  /** Headers kept for length hints and rollback detection (default 100,000; 0 keeps none). */
   readonly cacheSize?: number;
   /** Keep the internal keyword registry that compaction walks (default true; not used in forward mode). */
   readonly registry?: boolean;
@@ -112,6 +121,8 @@ type _Node =
 type _Leafs = Map<string, _Leaf>;
 
 const MAX_QUERY_DEPTH = 32;
+/** Keyword tags kept per key epoch (a pure function of the key: caching changes nothing visible). */
+const TAG_CACHE_SIZE = 16_384;
 
 export class Findex {
   readonly #engine: _Engine;
@@ -123,19 +134,30 @@ export class Findex {
   /** @throws TypeError/RangeError on invalid options. */
   constructor(options: FindexOptions) {
     const o = aobject(options, 'options') as Partial<FindexOptions>;
-    if (typeof o.store !== 'object' || o.store === null || typeof o.store.batchRead !== 'function' || typeof o.store.guardedWrite !== 'function') {
-      throw new TypeError('options.store must be a FindexStore');
-    }
-    const label = o.label === undefined ? new Uint8Array(0) : typeof o.label === 'string' ? new TextEncoder().encode(o.label) : abytes(o.label, 'options.label', 0, 255).slice();
+    const store = _store(o.store);
+    const label =
+      o.label === undefined
+        ? new Uint8Array(0)
+        : typeof o.label === 'string'
+          ? new TextEncoder().encode(o.label)
+          : abytes(o.label, 'options.label', 0, 255).slice();
     const cacheSize = aint(o.cacheSize ?? 100_000, 'options.cacheSize', 0, 1 << 24);
-    const current = new _EpochKeys(isBytes(o.key) ? { epoch: 0, seed: o.key } : (o.key as FindexKey), label, Math.min(cacheSize, 65_536));
-    const previous = o.previousKey === undefined ? null : new _EpochKeys(o.previousKey, label, Math.min(cacheSize, 65_536));
-    if (previous !== null && previous.epoch === current.epoch) throw new RangeError('options.previousKey must be of another epoch than options.key');
-    const cellSize = aint(o.cellSize ?? 128, 'options.cellSize', MIN_CELL_SIZE, MAX_CELL_SIZE);
-    if (o.forward !== undefined && !(o.forward instanceof ForwardState)) throw new TypeError('options.forward must be a ForwardState');
-    const backoff = o.backoff === undefined ? { baseMs: 1, capMs: 100 } : aobject(o.backoff, 'options.backoff');
+    const current = new _EpochKeys(
+      isBytes(o.key) ? { epoch: 0, seed: o.key } : (o.key as FindexKey),
+      label,
+      TAG_CACHE_SIZE,
+    );
+    const previous =
+      o.previousKey === undefined ? null : new _EpochKeys(o.previousKey, label, TAG_CACHE_SIZE);
+    if (previous !== null && previous.epoch === current.epoch)
+      throw new RangeError('options.previousKey must be of another epoch than options.key');
+    const cellSize = aint(o.cellSize ?? 192, 'options.cellSize', MIN_CELL_SIZE, MAX_CELL_SIZE);
+    if (o.forward !== undefined && !(o.forward instanceof ForwardState))
+      throw new TypeError('options.forward must be a ForwardState');
+    const backoff =
+      o.backoff === undefined ? { baseMs: 1, capMs: 100 } : aobject(o.backoff, 'options.backoff');
     this.#engine = new _Engine({
-      store: o.store,
+      store,
       current,
       previous,
       cellSize,
@@ -192,11 +214,16 @@ export class Findex {
    */
   async search(keywords: readonly Keyword[]): Promise<ResultSet[]> {
     if (!Array.isArray(keywords)) throw new TypeError('keywords must be an array');
-    const dks = keywords.map((k, i) => domainKeyword(DOMAIN_EXACT, keywordBytes(k, `keywords[${i}]`)));
+    const dks = keywords.map((k, i) =>
+      domainKeyword(DOMAIN_EXACT, keywordBytes(k, `keywords[${i}]`)),
+    );
     const leaves = await this.#engine.read(_unique(dks));
     const byKey: _Leafs = new Map(leaves.map((l) => [bytesKey(l.dk), l]));
     const out: ResultSet[] = [];
-    for (const dk of dks) out.push(new ResultSet(await this._exactValues(byKey.get(bytesKey(dk)) as _Leaf, true, byKey)));
+    for (const dk of dks)
+      out.push(
+        new ResultSet(await this._exactValues(byKey.get(bytesKey(dk)) as _Leaf, true, byKey)),
+      );
     return out;
   }
 
@@ -264,11 +291,17 @@ export class Findex {
           yield v.slice();
           if (emitted.size >= limit) return;
         }
-        if (item.node.t === 'leaf' && item.node.synonyms && item.depth < this.#synonymDepth && links.length > 0) {
-          const targets = links.map((t) => domainKeyword(DOMAIN_EXACT, t)).filter((dk) => !visited.has(bytesKey(dk)));
+        if (item.node.synonyms && item.depth < this.#synonymDepth && links.length > 0) {
+          const targets = links
+            .map((t) => domainKeyword(DOMAIN_EXACT, t))
+            .filter((dk) => !visited.has(bytesKey(dk)));
           const tl = await this.#engine.heads(_unique(targets));
           for (const leaf of tl) {
-            next.push({ leaf, node: { t: 'leaf', dk: leaf.dk, affix: false, filter: null, synonyms: true }, depth: item.depth + 1 });
+            next.push({
+              leaf,
+              node: { t: 'leaf', dk: leaf.dk, affix: false, filter: null, synonyms: true },
+              depth: item.depth + 1,
+            });
           }
         }
       }
@@ -328,7 +361,9 @@ export class Findex {
           if (config === null) continue;
           for (const { dk, payload } of affixEntries(domain, config, keyword, bytes, v)) {
             if (payload.length > this.#maxValue || (payload[0] as number) > MAX_REST_BYTES) {
-              throw new RangeError('keyword and value too long for prefix/suffix indexing with this cellSize');
+              throw new RangeError(
+                'keyword and value too long for prefix/suffix indexing with this cellSize',
+              );
             }
             opOf(dk).push({ kind, value: payload });
           }
@@ -351,7 +386,8 @@ export class Findex {
       }
       for (const t of _iter(targets, 'targets')) {
         const tb = keywordBytes(t, 'target');
-        if (tb.length > this.#maxValue) throw new RangeError('target keyword too long for this cellSize');
+        if (tb.length > this.#maxValue)
+          throw new RangeError('target keyword too long for this cellSize');
         op.entries.push({ kind, value: tb });
       }
     }
@@ -360,9 +396,16 @@ export class Findex {
   }
 
   _node(query: unknown, depth: number): _Node {
-    if (depth > MAX_QUERY_DEPTH) throw new RangeError(`queries nest at most ${MAX_QUERY_DEPTH} levels`);
+    if (depth > MAX_QUERY_DEPTH)
+      throw new RangeError(`queries nest at most ${MAX_QUERY_DEPTH} levels`);
     if (typeof query === 'string' || isBytes(query)) {
-      return { t: 'leaf', dk: domainKeyword(DOMAIN_EXACT, keywordBytes(query, 'query')), affix: false, filter: null, synonyms: true };
+      return {
+        t: 'leaf',
+        dk: domainKeyword(DOMAIN_EXACT, keywordBytes(query, 'query')),
+        affix: false,
+        filter: null,
+        synonyms: true,
+      };
     }
     const q = aobject(query, 'query');
     const keys = Object.keys(q);
@@ -372,21 +415,34 @@ export class Findex {
       }
       const synonyms = q['synonyms'] === undefined ? true : q['synonyms'];
       if (typeof synonyms !== 'boolean') throw new TypeError('query.synonyms must be a boolean');
-      return { t: 'leaf', dk: domainKeyword(DOMAIN_EXACT, keywordBytes(q['exact'], 'query.exact')), affix: false, filter: null, synonyms };
+      return {
+        t: 'leaf',
+        dk: domainKeyword(DOMAIN_EXACT, keywordBytes(q['exact'], 'query.exact')),
+        affix: false,
+        filter: null,
+        synonyms,
+      };
     }
-    if (keys.length !== 1) throw new TypeError('a query object has exactly one of exact, prefix, suffix, and, or');
+    if (keys.length !== 1)
+      throw new TypeError('a query object has exactly one of exact, prefix, suffix, and, or');
     if ('prefix' in q || 'suffix' in q) {
       const isPrefix = 'prefix' in q;
       const config = isPrefix ? this.#prefix : this.#suffix;
       const name = isPrefix ? 'prefix' : 'suffix';
       if (config === null) throw new RangeError(`${name} queries need the ${name} option`);
-      const a = affixQuery(isPrefix ? DOMAIN_PREFIX : DOMAIN_SUFFIX, config, q[name] as Keyword, `query.${name}`);
+      const a = affixQuery(
+        isPrefix ? DOMAIN_PREFIX : DOMAIN_SUFFIX,
+        config,
+        q[name] as Keyword,
+        `query.${name}`,
+      );
       return { t: 'leaf', dk: a.dk, affix: true, filter: a.filter, synonyms: false };
     }
     if ('and' in q || 'or' in q) {
       const t = 'and' in q ? 'and' : 'or';
       const list = q[t];
-      if (!Array.isArray(list) || list.length === 0) throw new TypeError(`query.${t} must be a non-empty array`);
+      if (!Array.isArray(list) || list.length === 0)
+        throw new TypeError(`query.${t} must be a non-empty array`);
       return { t, children: (list as unknown[]).map((c) => this._node(c, depth + 1)) };
     }
     throw new TypeError('a query object has exactly one of exact, prefix, suffix, and, or');
@@ -441,7 +497,11 @@ export class Findex {
   }
 
   /** Values of an exact leaf, plus those of its link targets up to `synonymDepth` hops. */
-  async _exactValues(leaf: _Leaf, synonyms: boolean, byKey: _Leafs): Promise<Map<string, Uint8Array>> {
+  async _exactValues(
+    leaf: _Leaf,
+    synonyms: boolean,
+    byKey: _Leafs,
+  ): Promise<Map<string, Uint8Array>> {
     const { values, links } = replay(leaf.entries as Entry[]);
     const out = new Map(values);
     if (!synonyms || this.#synonymDepth === 0 || links.size === 0) return out;
@@ -451,7 +511,8 @@ export class Findex {
       const fresh = _unique(frontier.filter((dk) => !visited.has(bytesKey(dk))));
       for (const dk of fresh) visited.add(bytesKey(dk));
       const toRead = fresh.filter((dk) => byKey.get(bytesKey(dk))?.entries == null);
-      if (toRead.length > 0) for (const l of await this.#engine.read(toRead)) byKey.set(bytesKey(l.dk), l);
+      if (toRead.length > 0)
+        for (const l of await this.#engine.read(toRead)) byKey.set(bytesKey(l.dk), l);
       const next: Uint8Array[] = [];
       for (const dk of fresh) {
         const r = replay((byKey.get(bytesKey(dk)) as _Leaf).entries as Entry[]);
@@ -483,6 +544,19 @@ function _unique(dks: readonly Uint8Array[]): Uint8Array[] {
   return [...seen.values()];
 }
 
+function _store(value: unknown): FindexStore {
+  const s = value as Partial<FindexStore> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.batchRead !== 'function' ||
+    typeof s.guardedWrite !== 'function'
+  ) {
+    throw new TypeError('options.store must be a FindexStore');
+  }
+  return s as FindexStore;
+}
+
 function _affix(value: unknown, label: string): AffixConfig | null {
   if (value === undefined) return null;
   const o = aobject(value, label);
@@ -492,19 +566,30 @@ function _affix(value: unknown, label: string): AffixConfig | null {
 }
 
 function _nonNegative(value: unknown, label: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${label} must be a finite number ≥ 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new RangeError(`${label} must be a finite number ≥ 0`);
   return value;
 }
 
-function* _pairs<A, B>(items: Iterable<readonly [A, B]>, label: string): Generator<readonly [A, B]> {
-  for (const pair of _iter(items, label)) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${label} must hold [key, values] pairs`);
+function* _pairs<A, B>(
+  items: Iterable<readonly [A, B]>,
+  label: string,
+): Generator<readonly [A, B]> {
+  for (const pair of _iter(items, label) as Iterable<unknown>) {
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new TypeError(`${label} must hold [key, values] pairs`);
     yield pair as unknown as readonly [A, B];
   }
 }
 
 function _iter<T>(items: Iterable<T>, label: string): Iterable<T> {
-  if (typeof items !== 'object' || items === null || typeof (items as Iterable<T>)[Symbol.iterator] !== 'function' || isBytes(items)) {
+  const value: unknown = items;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as Partial<Iterable<T>>)[Symbol.iterator] !== 'function' ||
+    isBytes(value)
+  ) {
     throw new TypeError(`${label} must be an iterable`);
   }
   return items;

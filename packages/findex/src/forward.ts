@@ -59,7 +59,8 @@ export class ForwardState {
   /** Serialises the state (secret: it names every keyword). */
   export(): Uint8Array {
     let size = 5;
-    for (const c of this.#chains.values()) size += 4 + 2 + c.dk.length + TAG_LENGTH + 4 + GCM_TAG_LENGTH;
+    for (const c of this.#chains.values())
+      size += 4 + 2 + c.dk.length + TAG_LENGTH + 4 + GCM_TAG_LENGTH;
     const out = new Uint8Array(size);
     const v = new DataView(out.buffer);
     out[0] = FORMAT;

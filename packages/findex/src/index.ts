@@ -4,7 +4,14 @@
  * and PostgreSQL stores are separate Node-only entry points.
  */
 export { Findex } from './findex.ts';
-export type { Bindings, Links, Query, FindexOptions, AffixOptions, StreamOptions } from './findex.ts';
+export type {
+  Bindings,
+  Links,
+  Query,
+  FindexOptions,
+  AffixOptions,
+  StreamOptions,
+} from './findex.ts';
 export type { CompactionOptions, CompactionProgress, CompactionReport } from './compact.ts';
 export { ForwardState } from './forward.ts';
 export type { FindexKey } from './keys.ts';

@@ -92,7 +92,8 @@ export class _EpochKeys {
     const view = new DataView(input.buffer);
     let o = 0;
     for (const r of requests) {
-      if (r.from + r.count - 1 > MAX_CELL_INDEX) throw new RangeError('a keyword chain cannot exceed 2^32 − 1 cells');
+      if (r.from + r.count - 1 > MAX_CELL_INDEX)
+        throw new RangeError('a keyword chain cannot exceed 2^32 − 1 cells');
       for (let i = 0; i < r.count; i++) {
         input.set(r.tag, o);
         view.setUint32(o + TAG_LENGTH, r.from + i);
@@ -101,7 +102,8 @@ export class _EpochKeys {
     }
     const out = this.#address.encryptBlocks(input, input);
     const views = new Array<Uint8Array>(total);
-    for (let i = 0; i < total; i++) views[i] = out.subarray(i * ADDRESS_LENGTH, (i + 1) * ADDRESS_LENGTH);
+    for (let i = 0; i < total; i++)
+      views[i] = out.subarray(i * ADDRESS_LENGTH, (i + 1) * ADDRESS_LENGTH);
     return views;
   }
 }

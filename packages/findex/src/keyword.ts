@@ -78,7 +78,9 @@ export function affixPayload(rest: Uint8Array, value: Uint8Array): Uint8Array {
   return out;
 }
 
-export function splitAffixPayload(payload: Uint8Array): { rest: Uint8Array; value: Uint8Array } | null {
+export function splitAffixPayload(
+  payload: Uint8Array,
+): { rest: Uint8Array; value: Uint8Array } | null {
   const n = payload[0];
   if (n === undefined || 1 + n >= payload.length) return null;
   return { rest: payload.subarray(1, 1 + n), value: payload.subarray(1 + n) };
@@ -98,10 +100,16 @@ export function affixEntries(
   for (let len = config.min; len <= Math.min(units, config.max); len++) {
     if (domain === DOMAIN_PREFIX) {
       const cut = b[len] as number;
-      out.push({ dk: domainKeyword(domain, bytes.subarray(0, cut)), payload: affixPayload(bytes.subarray(cut), value) });
+      out.push({
+        dk: domainKeyword(domain, bytes.subarray(0, cut)),
+        payload: affixPayload(bytes.subarray(cut), value),
+      });
     } else {
       const cut = b[units - len] as number;
-      out.push({ dk: domainKeyword(domain, bytes.subarray(cut)), payload: affixPayload(bytes.subarray(0, cut), value) });
+      out.push({
+        dk: domainKeyword(domain, bytes.subarray(cut)),
+        payload: affixPayload(bytes.subarray(0, cut), value),
+      });
     }
   }
   return out;
@@ -124,17 +132,25 @@ export function affixQuery(
   const b = unitBoundaries(query, bytes);
   const units = b.length - 1;
   if (units < config.min) {
-    throw new RangeError(`${label} must be at least ${config.min} ${typeof query === 'string' ? 'characters' : 'bytes'} long`);
+    throw new RangeError(
+      `${label} must be at least ${config.min} ${typeof query === 'string' ? 'characters' : 'bytes'} long`,
+    );
   }
   if (units <= config.max) return { dk: domainKeyword(domain, bytes), filter: null };
   if (domain === DOMAIN_PREFIX) {
     const cut = b[config.max] as number;
     const want = bytes.subarray(cut);
-    return { dk: domainKeyword(domain, bytes.subarray(0, cut)), filter: (rest) => _startsWith(rest, want) };
+    return {
+      dk: domainKeyword(domain, bytes.subarray(0, cut)),
+      filter: (rest) => _startsWith(rest, want),
+    };
   }
   const cut = b[units - config.max] as number;
   const want = bytes.subarray(0, cut);
-  return { dk: domainKeyword(domain, bytes.subarray(cut)), filter: (rest) => _endsWith(rest, want) };
+  return {
+    dk: domainKeyword(domain, bytes.subarray(cut)),
+    filter: (rest) => _endsWith(rest, want),
+  };
 }
 
 function _startsWith(a: Uint8Array, p: Uint8Array): boolean {

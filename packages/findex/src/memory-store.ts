@@ -27,30 +27,37 @@ export class InMemoryStore implements FindexStore {
       }
       return Promise.resolve(out);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
   guardedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
     try {
       const args = checkGuardedWrite(guards, writes);
-      const current: (Uint8Array | null)[] = [];
+      const found: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(args.guards.length);
       let held = true;
-      for (const g of args.guards) {
-        const cell = this.#cells.get(bytesKey(g.address));
-        current.push(cell === undefined ? null : cell.slice());
-        if (held) held = _same(cell, g.expected);
+      for (let i = 0; i < args.guards.length; i++) {
+        const cell = this.#cells.get(args.guardKeys[i] as string);
+        found[i] = cell;
+        if (held) held = _same(cell, (args.guards[i] as Guard).expected);
       }
+      const replaced = new Set<string>();
       if (held) {
-        for (const w of args.writes) {
-          const k = bytesKey(w.address);
-          if (w.value === null) this.#cells.delete(k);
-          else this.#cells.set(k, w.value.slice());
+        for (let i = 0; i < args.writes.length; i++) {
+          const value = (args.writes[i] as Write).value;
+          const k = args.writeKeys[i] as string;
+          replaced.add(k);
+          if (value === null) this.#cells.delete(k);
+          else this.#cells.set(k, value.slice());
         }
       }
+      // A cell this call just replaced belongs to nobody any more: hand it over without a copy.
+      const current = found.map((cell, i) =>
+        cell === undefined ? null : replaced.has(args.guardKeys[i] as string) ? cell : cell.slice(),
+      );
       return Promise.resolve(current);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

@@ -50,12 +50,15 @@ export class PostgresStore implements FindexStore {
    * @throws RangeError on an invalid table name.
    */
   constructor(pool: PgPoolLike, options: PostgresStoreOptions = {}, end?: () => Promise<void>) {
-    if (typeof pool !== 'object' || pool === null || typeof pool.query !== 'function') {
+    const p = pool as Partial<PgPoolLike> | null;
+    if (typeof p !== 'object' || p === null || typeof p.query !== 'function') {
       throw new TypeError('pool must be a pg.Pool');
     }
     const table = options.table ?? 'findex';
     if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-      throw new RangeError('table must be 1-60 letters, digits or underscores, not starting with a digit');
+      throw new RangeError(
+        'table must be 1-60 letters, digits or underscores, not starting with a digit',
+      );
     }
     this.table = table;
     this.#pool = pool;
@@ -128,7 +131,8 @@ export class PostgresStore implements FindexStore {
       `findex_read_${this.table}`,
     );
     const found = new Map<string, Uint8Array>();
-    for (const row of result.rows as { a: Buffer; w: Buffer }[]) found.set(row.a.toString('hex'), row.w);
+    for (const row of result.rows as { a: Buffer; w: Buffer }[])
+      found.set(row.a.toString('hex'), row.w);
     return list.map((a) => {
       const w = found.get(_hex(a));
       return w === undefined ? null : new Uint8Array(w);
@@ -139,7 +143,10 @@ export class PostgresStore implements FindexStore {
     return this._guardedWrite(guards, writes);
   }
 
-  async _guardedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
+  async _guardedWrite(
+    guards: readonly Guard[],
+    writes: readonly Write[],
+  ): Promise<(Uint8Array | null)[]> {
     const args = checkGuardedWrite(guards, writes);
     const slots = new Set<number>();
     for (const g of args.guards) slots.add(_slot(g.address));
@@ -156,7 +163,8 @@ export class PostgresStore implements FindexStore {
       `findex_gw_${this.table}`,
     );
     const rows = result.rows as { w: Buffer | null }[];
-    if (rows.length !== args.guards.length) throw new StoreError('postgres guarded write returned an unexpected result');
+    if (rows.length !== args.guards.length)
+      throw new StoreError('postgres guarded write returned an unexpected result');
     return rows.map((r) => (r.w === null ? null : new Uint8Array(r.w)));
   }
 
@@ -165,7 +173,7 @@ export class PostgresStore implements FindexStore {
     const r = await this._query(
       `SELECT COUNT(*)::int AS n, COALESCE(SUM(octet_length(a) + octet_length(w)), 0)::bigint AS b FROM "${this.table}"`,
     );
-    const row = r.rows[0] as { n: number; b: string };
+    const row = r.rows[0] as { n: number | string; b: string };
     return { cells: Number(row.n), bytes: Number(row.b) };
   }
 
@@ -177,7 +185,9 @@ export class PostgresStore implements FindexStore {
 
   /** Drops the table and its function (tests clean up with this). */
   async drop(): Promise<void> {
-    await this._query(`DROP TABLE IF EXISTS "${this.table}"; DROP FUNCTION IF EXISTS "${this.table}_gw"`);
+    await this._query(
+      `DROP TABLE IF EXISTS "${this.table}"; DROP FUNCTION IF EXISTS "${this.table}_gw"`,
+    );
   }
 
   /** Ends the pool if `connect()` created it. */
@@ -187,7 +197,11 @@ export class PostgresStore implements FindexStore {
 
   async _query(text: string, values?: unknown[], name?: string): Promise<{ rows: unknown[] }> {
     try {
-      return await this.#pool.query(name === undefined ? { text, ...(values && { values }) } : { text, name, ...(values && { values }) });
+      return await this.#pool.query(
+        name === undefined
+          ? { text, ...(values && { values }) }
+          : { text, name, ...(values && { values }) },
+      );
     } catch (error) {
       throw new StoreError('postgres query failed', { cause: error });
     }

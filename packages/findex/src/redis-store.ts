@@ -78,8 +78,13 @@ export class RedisStore implements FindexStore {
    * Uses a connected node-redis client (not closed by `close()`).
    * @throws RangeError on an invalid prefix.
    */
-  constructor(client: RedisCommander, options: RedisStoreOptions = {}, close?: () => Promise<void>) {
-    if (typeof client !== 'object' || client === null || typeof client.sendCommand !== 'function') {
+  constructor(
+    client: RedisCommander,
+    options: RedisStoreOptions = {},
+    close?: () => Promise<void>,
+  ) {
+    const c = client as Partial<RedisCommander> | null;
+    if (typeof c !== 'object' || c === null || typeof c.sendCommand !== 'function') {
       throw new TypeError('client must be a node-redis client');
     }
     const prefix = options.prefix ?? 'findex';
@@ -93,7 +98,10 @@ export class RedisStore implements FindexStore {
   }
 
   /** Connects a new client to `url` (e.g. `redis://127.0.0.1:6379`); `close()` disconnects it. */
-  static async connect(url: string, options: RedisStoreOptions & { connectTimeoutMs?: number } = {}): Promise<RedisStore> {
+  static async connect(
+    url: string,
+    options: RedisStoreOptions & { connectTimeoutMs?: number } = {},
+  ): Promise<RedisStore> {
     const client = createClient({
       url,
       socket: { connectTimeout: options.connectTimeoutMs ?? 5000, reconnectStrategy: false },
@@ -123,7 +131,10 @@ export class RedisStore implements FindexStore {
     return this._guardedWrite(guards, writes);
   }
 
-  async _guardedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
+  async _guardedWrite(
+    guards: readonly Guard[],
+    writes: readonly Write[],
+  ): Promise<(Uint8Array | null)[]> {
     const args = checkGuardedWrite(guards, writes);
     const keys: Buffer[] = [];
     const argv: (string | Buffer)[] = [String(args.guards.length)];

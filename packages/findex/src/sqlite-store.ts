@@ -46,11 +46,15 @@ export class SqliteStore implements FindexStore {
     if (!(db instanceof DatabaseSync)) throw new TypeError('db must be a node:sqlite DatabaseSync');
     const table = options.table ?? 'findex';
     if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-      throw new RangeError('table must be 1-63 letters, digits or underscores, not starting with a digit');
+      throw new RangeError(
+        'table must be 1-63 letters, digits or underscores, not starting with a digit',
+      );
     }
     this.db = db;
     this.table = table;
-    db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (a BLOB PRIMARY KEY, w BLOB NOT NULL) WITHOUT ROWID`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS "${table}" (a BLOB PRIMARY KEY, w BLOB NOT NULL) WITHOUT ROWID`,
+    );
     this.#upsert = db.prepare(`INSERT OR REPLACE INTO "${table}" (a, w) VALUES (?, ?)`);
     this.#delete = db.prepare(`DELETE FROM "${table}" WHERE a = ?`);
   }
@@ -83,7 +87,7 @@ export class SqliteStore implements FindexStore {
         throw error;
       }
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
@@ -110,15 +114,17 @@ export class SqliteStore implements FindexStore {
         throw error;
       }
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
   /** Rows held and their payload bytes (address + cell). */
   stats(): Promise<StoreStats> {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(length(a) + length(w)), 0) AS b FROM "${this.table}"`)
-      .get() as { n: number; b: number };
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(length(a) + length(w)), 0) AS b FROM "${this.table}"`,
+      )
+      .get() as { n: number | bigint; b: number | bigint };
     return Promise.resolve({ cells: Number(row.n), bytes: Number(row.b) });
   }
 
@@ -135,7 +141,10 @@ export class SqliteStore implements FindexStore {
       // Pad the IN list with the first address: duplicates in IN are harmless.
       const params: Uint8Array[] = chunk.slice();
       while (params.length < size) params.push(chunk[0] as Uint8Array);
-      for (const row of this._selectStatement(size).all(...params) as { a: Uint8Array; w: Uint8Array }[]) {
+      for (const row of this._selectStatement(size).all(...params) as {
+        a: Uint8Array;
+        w: Uint8Array;
+      }[]) {
         found.set(bytesKey(row.a), row.w);
       }
     }

@@ -59,7 +59,10 @@ export interface StoreStats {
 }
 
 /** True when `current` (as returned by `guardedWrite`) shows that the guards held. */
-export function guardsHeld(guards: readonly Guard[], current: readonly (Uint8Array | null)[]): boolean {
+export function guardsHeld(
+  guards: readonly Guard[],
+  current: readonly (Uint8Array | null)[],
+): boolean {
   if (current.length !== guards.length) return false;
   for (let i = 0; i < guards.length; i++) {
     const e = (guards[i] as Guard).expected;
@@ -84,45 +87,64 @@ export function checkAddresses(addresses: unknown): readonly Uint8Array[] {
   return list as readonly Uint8Array[];
 }
 
-/** Validates `guardedWrite` arguments (for store implementations): shapes, lengths, distinctness. */
+/**
+ * Validates `guardedWrite` arguments (for store implementations): shapes, lengths, distinctness.
+ * Also returns each address as a `bytesKey` string, for stores keyed by strings.
+ */
 export function checkGuardedWrite(
   guards: unknown,
   writes: unknown,
-): { guards: readonly Guard[]; writes: readonly Write[] } {
+): {
+  guards: readonly Guard[];
+  writes: readonly Write[];
+  guardKeys: string[];
+  writeKeys: string[];
+} {
   const g = aarray(guards, 'guards');
   const w = aarray(writes, 'writes');
   const seenGuards = new Set<string>();
+  const guardKeys: string[] = [];
+  const writeKeys: string[] = [];
   for (let i = 0; i < g.length; i++) {
     const item = g[i] as Partial<Guard> | null;
-    if (typeof item !== 'object' || item === null) throw new TypeError(`guards[${i}] must be an object`);
+    if (typeof item !== 'object' || item === null)
+      throw new TypeError(`guards[${i}] must be an object`);
     const a = abytes(item.address, `guards[${i}].address`, 1, MAX_ADDRESS_LENGTH);
     if (item.expected !== null) abytes(item.expected, `guards[${i}].expected`, 1, MAX_CELL_LENGTH);
     const k = bytesKey(a);
     if (seenGuards.has(k)) throw new RangeError('guard addresses must be distinct');
     seenGuards.add(k);
+    guardKeys.push(k);
   }
   const seenWrites = new Set<string>();
   for (let i = 0; i < w.length; i++) {
     const item = w[i] as Partial<Write> | null;
-    if (typeof item !== 'object' || item === null) throw new TypeError(`writes[${i}] must be an object`);
+    if (typeof item !== 'object' || item === null)
+      throw new TypeError(`writes[${i}] must be an object`);
     const a = abytes(item.address, `writes[${i}].address`, 1, MAX_ADDRESS_LENGTH);
     if (item.value !== null) abytes(item.value, `writes[${i}].value`, 1, MAX_CELL_LENGTH);
     const k = bytesKey(a);
     if (seenWrites.has(k)) throw new RangeError('write addresses must be distinct');
     seenWrites.add(k);
+    writeKeys.push(k);
   }
-  return { guards: g as readonly Guard[], writes: w as readonly Write[] };
+  return { guards: g as readonly Guard[], writes: w as readonly Write[], guardKeys, writeKeys };
 }
 
 /** Checks what a store returned from `batchRead`/`guardedWrite` (Findex trusts no store). @throws StoreError */
-export function checkStoreResult(result: unknown, length: number, operation: string): (Uint8Array | null)[] {
+export function checkStoreResult(
+  result: unknown,
+  length: number,
+  operation: string,
+): (Uint8Array | null)[] {
   if (!Array.isArray(result) || result.length !== length) {
     throw new StoreError(
       `${operation} returned ${Array.isArray(result) ? result.length : typeof result} results for ${length} addresses`,
     );
   }
   for (const item of result as unknown[]) {
-    if (item !== null && !isBytes(item)) throw new StoreError(`${operation} returned a non-bytes cell`);
+    if (item !== null && !isBytes(item))
+      throw new StoreError(`${operation} returned a non-bytes cell`);
   }
   return result as (Uint8Array | null)[];
 }

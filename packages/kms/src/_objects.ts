@@ -55,9 +55,13 @@ export function keyBlockOf(object: ManagedObject): KeyBlock | undefined {
  * @throws KmsError when the object has no usable material (wrong type, wrapped, destroyed).
  */
 export function keyBytes(object: ManagedObject | undefined, uid: string): Uint8Array {
-  if (object === undefined) throw new KmsError('ERR_KMS_OBJECT_DESTROYED', `object ${uid} has no key material`);
+  if (object === undefined)
+    throw new KmsError('ERR_KMS_OBJECT_DESTROYED', `object ${uid} has no key material`);
   if (object.kind !== 'SymmetricKey' && object.kind !== 'SecretData')
-    throw new KmsError('ERR_KMS_ILLEGAL_OBJECT_TYPE', `object ${uid} is not a symmetric key or secret data`);
+    throw new KmsError(
+      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
+      `object ${uid} is not a symmetric key or secret data`,
+    );
   const kv = object.keyBlock.keyValue;
   if (kv === undefined || kv instanceof Uint8Array || object.keyBlock.keyWrappingData !== undefined)
     throw new KmsError('ERR_KMS_KEY_VALUE_NOT_PRESENT', `the key material of ${uid} is wrapped`);
@@ -74,31 +78,58 @@ export function keyBytes(object: ManagedObject | undefined, uid: string): Uint8A
 export function normalizeObject(object: ManagedObject, uid: string): ManagedObject {
   if (object.kind !== 'SymmetricKey' && object.kind !== 'SecretData') return object;
   const kb = object.keyBlock;
-  if (kb.keyWrappingData !== undefined || kb.keyValue === undefined || kb.keyValue instanceof Uint8Array) return object;
+  if (
+    kb.keyWrappingData !== undefined ||
+    kb.keyValue === undefined ||
+    kb.keyValue instanceof Uint8Array
+  )
+    return object;
   const bytes = keyBytes(object, uid);
   if (bytes.length === 0) throw new KmsError('ERR_KMS_INVALID_FIELD', 'empty key material');
   const format = object.kind === 'SymmetricKey' ? KeyFormatType.Raw : kb.keyFormatType;
   const keyBlock: KeyBlock = { ...kb, keyFormatType: format, keyValue: { keyMaterial: bytes } };
   if (object.kind === 'SymmetricKey') keyBlock.cryptographicLength = bytes.length * 8;
-  return { ...object, keyBlock } as ManagedObject;
+  return { ...object, keyBlock };
 }
 
 /** The object in the requested key format. @throws KmsError KeyFormatTypeNotSupported */
-export function inFormat(object: ManagedObject, format: number | undefined, uid: string): ManagedObject {
+export function inFormat(
+  object: ManagedObject,
+  format: number | undefined,
+  uid: string,
+): ManagedObject {
   const kb = keyBlockOf(object);
   if (format === undefined || kb === undefined || format === kb.keyFormatType) return object;
   if (kb.keyWrappingData !== undefined)
-    throw new KmsError('ERR_KMS_KEY_FORMAT_NOT_SUPPORTED', 'a wrapped key is only returned as registered');
+    throw new KmsError(
+      'ERR_KMS_KEY_FORMAT_NOT_SUPPORTED',
+      'a wrapped key is only returned as registered',
+    );
   const bytes = keyBytes(object, uid);
   if (object.kind === 'SymmetricKey') {
     if (format === KeyFormatType.Raw)
-      return { ...object, keyBlock: { ...kb, keyFormatType: format, keyValue: { keyMaterial: bytes } } };
+      return {
+        ...object,
+        keyBlock: { ...kb, keyFormatType: format, keyValue: { keyMaterial: bytes } },
+      };
     if (format === KeyFormatType.TransparentSymmetricKey)
-      return { ...object, keyBlock: { ...kb, keyFormatType: format, keyValue: { keyMaterial: { key: bytes } } } };
+      return {
+        ...object,
+        keyBlock: { ...kb, keyFormatType: format, keyValue: { keyMaterial: { key: bytes } } },
+      };
   }
-  if (object.kind === 'SecretData' && (format === KeyFormatType.Raw || format === KeyFormatType.Opaque))
-    return { ...object, keyBlock: { ...kb, keyFormatType: format, keyValue: { keyMaterial: bytes } } };
-  throw new KmsError('ERR_KMS_KEY_FORMAT_NOT_SUPPORTED', `key format ${format} is not available for object ${uid}`);
+  if (
+    object.kind === 'SecretData' &&
+    (format === KeyFormatType.Raw || format === KeyFormatType.Opaque)
+  )
+    return {
+      ...object,
+      keyBlock: { ...kb, keyFormatType: format, keyValue: { keyMaterial: bytes } },
+    };
+  throw new KmsError(
+    'ERR_KMS_KEY_FORMAT_NOT_SUPPORTED',
+    `key format ${format} is not available for object ${uid}`,
+  );
 }
 
 /** Object Type value of a managed object. */
@@ -136,9 +167,15 @@ export async function insertNewObject(ctx: OperationContext, n: NewObject): Prom
     uid = uniqueIdentifier ?? globalThis.crypto.randomUUID();
   }
   if (!UID_PATTERN.test(uid))
-    throw new KmsError('ERR_KMS_INVALID_FIELD', 'identifiers are 1 to 256 characters without spaces, not starting with "[" or "*"');
+    throw new KmsError(
+      'ERR_KMS_INVALID_FIELD',
+      'identifiers are 1 to 256 characters without spaces, not starting with "[" or "*"',
+    );
   if (rest.objectType !== undefined && rest.objectType !== n.objectType)
-    throw new KmsError('ERR_KMS_INVALID_FIELD', 'the Object Type attribute does not match the object');
+    throw new KmsError(
+      'ERR_KMS_INVALID_FIELD',
+      'the Object Type attribute does not match the object',
+    );
   const kb = keyBlockOf(n.object);
   const attributes: Attributes = { ...rest, ...n.extra, objectType: n.objectType };
   if (kb !== undefined) {
@@ -147,13 +184,28 @@ export async function insertNewObject(ctx: OperationContext, n: NewObject): Prom
     if (attributes.cryptographicLength === undefined && kb.cryptographicLength !== undefined)
       attributes.cryptographicLength = kb.cryptographicLength;
     attributes.keyFormatType = kb.keyFormatType;
-    if (kb.cryptographicAlgorithm !== undefined && attributes.cryptographicAlgorithm !== kb.cryptographicAlgorithm)
-      throw new KmsError('ERR_KMS_INVALID_FIELD', 'Cryptographic Algorithm differs from the key block');
-    if (kb.cryptographicLength !== undefined && attributes.cryptographicLength !== kb.cryptographicLength)
-      throw new KmsError('ERR_KMS_INVALID_FIELD', 'Cryptographic Length differs from the key block');
+    if (
+      kb.cryptographicAlgorithm !== undefined &&
+      attributes.cryptographicAlgorithm !== kb.cryptographicAlgorithm
+    )
+      throw new KmsError(
+        'ERR_KMS_INVALID_FIELD',
+        'Cryptographic Algorithm differs from the key block',
+      );
+    if (
+      kb.cryptographicLength !== undefined &&
+      attributes.cryptographicLength !== kb.cryptographicLength
+    )
+      throw new KmsError(
+        'ERR_KMS_INVALID_FIELD',
+        'Cryptographic Length differs from the key block',
+      );
   }
   if (n.objectType === ObjectType.SymmetricKey || n.objectType === ObjectType.SecretData)
-    attributes.cryptographicUsageMask ??= defaultUsageMask(n.objectType, attributes.cryptographicAlgorithm);
+    attributes.cryptographicUsageMask ??= defaultUsageMask(
+      n.objectType,
+      attributes.cryptographicAlgorithm,
+    );
   attributes.initialDate = ctx.now;
   attributes.lastChangeDate = ctx.now;
   const state = initialState(attributes, ctx.now);
@@ -181,10 +233,20 @@ export async function insertNewObject(ctx: OperationContext, n: NewObject): Prom
 export function changed(
   ctx: OperationContext,
   record: ObjectRecord,
-  change: { attributes?: Attributes; state?: number; sealed?: Uint8Array | null; tags?: readonly string[]; owner?: string },
+  change: {
+    attributes?: Attributes;
+    state?: number;
+    sealed?: Uint8Array | null;
+    tags?: readonly string[];
+    owner?: string;
+  },
 ): ObjectRecord {
   const state = change.state ?? record.state;
-  const attributes: Attributes = { ...(change.attributes ?? record.attributes), state, lastChangeDate: ctx.now };
+  const attributes: Attributes = {
+    ...(change.attributes ?? record.attributes),
+    state,
+    lastChangeDate: ctx.now,
+  };
   return {
     ...record,
     ...change,

@@ -26,6 +26,7 @@ export function migrations(d: Dialect): readonly Migration[] {
       sql: (p) => [
         `CREATE TABLE ${p}objects (
           uid TEXT PRIMARY KEY,
+          seq ${d === 'sqlite' ? 'INTEGER' : 'BIGSERIAL'} NOT NULL,
           object_type INTEGER NOT NULL,
           state INTEGER NOT NULL,
           owner TEXT NOT NULL,
@@ -38,6 +39,7 @@ export function migrations(d: Dialect): readonly Migration[] {
           material ${blob(d)}
         )`,
         `CREATE INDEX objects_owner ON ${p}objects (owner)`,
+        `CREATE INDEX objects_seq ON ${p}objects (seq)`,
         `CREATE INDEX objects_type_state ON ${p}objects (object_type, state)`,
         `CREATE TABLE ${p}tags (
           uid TEXT NOT NULL REFERENCES ${p}objects (uid) ON DELETE CASCADE,
@@ -119,13 +121,15 @@ export function locateSql(
   for (const tag of q.tags ?? [])
     where.push(`EXISTS (SELECT 1 FROM ${prefix}tags t WHERE t.uid = o.uid AND t.tag = ${p(tag)})`);
   for (const name of q.names ?? [])
-    where.push(`EXISTS (SELECT 1 FROM ${prefix}names n WHERE n.uid = o.uid AND n.name = ${p(name)})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM ${prefix}names n WHERE n.uid = o.uid AND n.name = ${p(name)})`,
+    );
   const cols = OBJECT_COLUMNS.split(', ')
     .map((c) => `o.${c}`)
     .join(', ');
   const sql = `SELECT ${cols} FROM ${prefix}objects o${
     where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`
-  } ORDER BY o.created_at, o.uid LIMIT ${p(q.limit)}`;
+  } ORDER BY o.seq LIMIT ${p(q.limit)}`;
   return { sql, params };
 }
 

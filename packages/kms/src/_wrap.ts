@@ -44,7 +44,10 @@ function wrapMode(params: CryptographicParameters | undefined): WrapMode {
 
 function checkMethod(method: number, encoding: number | undefined): void {
   if (method !== WrappingMethod.Encrypt)
-    throw new KmsError('ERR_KMS_FEATURE_NOT_SUPPORTED', 'only the Encrypt wrapping method is supported');
+    throw new KmsError(
+      'ERR_KMS_FEATURE_NOT_SUPPORTED',
+      'only the Encrypt wrapping method is supported',
+    );
   if (encoding !== undefined && encoding !== EncodingOption.NoEncoding)
     throw new KmsError('ERR_KMS_ENCODING_OPTION', 'only the No Encoding option is supported');
 }
@@ -52,13 +55,23 @@ function checkMethod(method: number, encoding: number | undefined): void {
 function aesKey(loaded: LoadedObject): Uint8Array {
   const a = loaded.record.attributes.cryptographicAlgorithm;
   if (a !== undefined && a !== CryptographicAlgorithm.AES)
-    throw new KmsError('ERR_KMS_ILLEGAL_OBJECT_TYPE', `wrapping key ${loaded.record.uid} is not an AES key`);
+    throw new KmsError(
+      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
+      `wrapping key ${loaded.record.uid} is not an AES key`,
+    );
   return keyBytes(loaded.object, loaded.record.uid);
 }
 
-async function wrappingKey(ctx: OperationContext, uid: string | undefined, unwrap: boolean): Promise<LoadedObject> {
+async function wrappingKey(
+  ctx: OperationContext,
+  uid: string | undefined,
+  unwrap: boolean,
+): Promise<LoadedObject> {
   if (uid === undefined)
-    throw new KmsError('ERR_KMS_MISSING_DATA', 'key wrapping needs the wrapping key in Encryption Key Information');
+    throw new KmsError(
+      'ERR_KMS_MISSING_DATA',
+      'key wrapping needs the wrapping key in Encryption Key Information',
+    );
   let loaded: LoadedObject;
   try {
     loaded = await ctx.object(uid, unwrap ? 'decrypt' : 'encrypt', unwrap ? 'process' : 'protect');
@@ -84,9 +97,15 @@ export async function wrapObject(
 ): Promise<ManagedObject> {
   checkMethod(spec.wrappingMethod, spec.encodingOption);
   if (spec.macSignatureKeyInformation !== undefined || (spec.attributeNames?.length ?? 0) > 0)
-    throw new KmsError('ERR_KMS_FEATURE_NOT_SUPPORTED', 'MAC/signature wrapping and wrapped attributes are not supported');
+    throw new KmsError(
+      'ERR_KMS_FEATURE_NOT_SUPPORTED',
+      'MAC/signature wrapping and wrapped attributes are not supported',
+    );
   if (object.kind !== 'SymmetricKey' && object.kind !== 'SecretData')
-    throw new KmsError('ERR_KMS_ILLEGAL_OBJECT_TYPE', 'only symmetric keys and secret data can be wrapped');
+    throw new KmsError(
+      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
+      'only symmetric keys and secret data can be wrapped',
+    );
   const info = spec.encryptionKeyInformation;
   const wrapUid = info === undefined ? undefined : await ctx.resolve(info.uniqueIdentifier);
   if (wrapUid === uid) throw new KmsError('ERR_KMS_INVALID_FIELD', 'a key cannot wrap itself');
@@ -105,19 +124,27 @@ export async function wrapObject(
   let wrapped: Uint8Array;
   if (mode === 'aes-kw') {
     if (material.length % 8 !== 0 || material.length < 16)
-      throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', 'NIST Key Wrap needs key material of a multiple of 8 bytes (16 or more): use AES Key Wrap Padding');
+      throw new KmsError(
+        'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
+        'NIST Key Wrap needs key material of a multiple of 8 bytes (16 or more): use AES Key Wrap Padding',
+      );
     wrapped = provider.keyWrap.aesKw.wrap(kek, material);
   } else if (mode === 'aes-kwp') wrapped = provider.keyWrap.aesKwp.wrap(kek, material);
   else {
     const iv = provider.random.bytes(12);
-    const sealed = aesGcmSeal(wrapper.key('aes-key', () => secretKey(kek)), iv, material, new Uint8Array(0));
+    const sealed = aesGcmSeal(
+      wrapper.key('aes-key', () => secretKey(kek)),
+      iv,
+      material,
+      new Uint8Array(0),
+    );
     wrapped = new Uint8Array(sealed.ciphertext.length + 16);
     wrapped.set(sealed.ciphertext);
     wrapped.set(sealed.tag, sealed.ciphertext.length);
     data.ivCounterNonce = iv;
   }
   const keyBlock: KeyBlock = { ...object.keyBlock, keyValue: wrapped, keyWrappingData: data };
-  return { ...object, keyBlock } as ManagedObject;
+  return { ...object, keyBlock };
 }
 
 function modeValue(mode: WrapMode): number {
@@ -129,13 +156,19 @@ function modeValue(mode: WrapMode): number {
 }
 
 /** The object with its wrapped key material unwrapped (objects that are not wrapped pass). */
-export async function unwrapObject(ctx: OperationContext, object: ManagedObject): Promise<ManagedObject> {
+export async function unwrapObject(
+  ctx: OperationContext,
+  object: ManagedObject,
+): Promise<ManagedObject> {
   if (!('keyBlock' in object) || object.keyBlock.keyWrappingData === undefined) return object;
   const kb = object.keyBlock;
   const data = kb.keyWrappingData as KeyWrappingData;
   checkMethod(data.wrappingMethod, data.encodingOption);
   if (object.kind !== 'SymmetricKey' && object.kind !== 'SecretData')
-    throw new KmsError('ERR_KMS_ILLEGAL_OBJECT_TYPE', 'only symmetric keys and secret data can be unwrapped');
+    throw new KmsError(
+      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
+      'only symmetric keys and secret data can be unwrapped',
+    );
   if (!(kb.keyValue instanceof Uint8Array))
     throw new KmsError('ERR_KMS_INVALID_FIELD', 'a wrapped Key Value must be a Byte String');
   const info = data.encryptionKeyInformation;
@@ -148,8 +181,10 @@ export async function unwrapObject(ctx: OperationContext, object: ManagedObject)
   else if (mode === 'aes-kwp') material = provider.keyWrap.aesKwp.unwrap(kek, kb.keyValue);
   else {
     const iv = data.ivCounterNonce;
-    if (iv?.length !== 12) throw new KmsError('ERR_KMS_MISSING_IV', 'AES-GCM unwrapping needs the 12-byte IV');
-    if (kb.keyValue.length < 16) throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
+    if (iv?.length !== 12)
+      throw new KmsError('ERR_KMS_MISSING_IV', 'AES-GCM unwrapping needs the 12-byte IV');
+    if (kb.keyValue.length < 16)
+      throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
     const n = kb.keyValue.length - 16;
     material = aesGcmOpen(
       unwrapper.key('aes-key', () => secretKey(kek)),
@@ -161,5 +196,5 @@ export async function unwrapObject(ctx: OperationContext, object: ManagedObject)
   }
   const { keyWrappingData: _dropped, ...rest } = kb;
   const keyBlock: KeyBlock = { ...rest, keyValue: { keyMaterial: material } };
-  return { ...object, keyBlock } as ManagedObject;
+  return { ...object, keyBlock };
 }

@@ -34,46 +34,91 @@ function parseGrant(body: Buffer): GrantBody {
     throw new KmsError('ERR_KMS_BAD_REQUEST', 'the body is not JSON');
   }
   const o = v as Partial<GrantBody> | null;
-  if (typeof o !== 'object' || o === null) throw new KmsError('ERR_KMS_BAD_REQUEST', 'the body must be an object');
+  if (typeof o !== 'object' || o === null)
+    throw new KmsError('ERR_KMS_BAD_REQUEST', 'the body must be an object');
   if (typeof o.unique_identifier !== 'string' || o.unique_identifier === '')
     throw new KmsError('ERR_KMS_BAD_REQUEST', 'unique_identifier must be a string');
-  if (typeof o.user_id !== 'string' || o.user_id === '') throw new KmsError('ERR_KMS_BAD_REQUEST', 'user_id must be a string');
-  if (!Array.isArray(o.operation_types) || o.operation_types.length === 0 || !o.operation_types.every((x) => typeof x === 'string'))
-    throw new KmsError('ERR_KMS_BAD_REQUEST', 'operation_types must be a non-empty array of strings');
-  return { unique_identifier: o.unique_identifier, user_id: o.user_id, operation_types: o.operation_types };
+  if (typeof o.user_id !== 'string' || o.user_id === '')
+    throw new KmsError('ERR_KMS_BAD_REQUEST', 'user_id must be a string');
+  if (
+    !Array.isArray(o.operation_types) ||
+    o.operation_types.length === 0 ||
+    !o.operation_types.every((x) => typeof x === 'string')
+  )
+    throw new KmsError(
+      'ERR_KMS_BAD_REQUEST',
+      'operation_types must be a non-empty array of strings',
+    );
+  return {
+    unique_identifier: o.unique_identifier,
+    user_id: o.user_id,
+    operation_types: o.operation_types,
+  };
 }
 
 function stateText(state: number): string {
   return enumName('State', state, 'cosmian') ?? String(state);
 }
 
-async function changeGrant(s: ServerState, caller: Caller, body: Buffer, grant: boolean): Promise<unknown> {
+async function changeGrant(
+  s: ServerState,
+  caller: Caller,
+  body: Buffer,
+  grant: boolean,
+): Promise<unknown> {
   const g = parseGrant(body);
   const uid = g.unique_identifier;
   const rights = checkRights(g.operation_types, uid);
-  if (g.user_id === caller.user) throw new KmsError('ERR_KMS_BAD_REQUEST', 'rights cannot be granted to or revoked from oneself');
+  if (g.user_id === caller.user)
+    throw new KmsError(
+      'ERR_KMS_BAD_REQUEST',
+      'rights cannot be granted to or revoked from oneself',
+    );
   const operation = grant ? 'grant' : 'revokeaccess';
   try {
     await s.repo.transaction(async (tx) => {
       if (uid === ALL_OBJECTS) {
         if (!s.config.privilegedUsers.includes(caller.user))
-          throw new KmsError('ERR_KMS_PERMISSION_DENIED', 'only privileged users grant or revoke "create"');
+          throw new KmsError(
+            'ERR_KMS_PERMISSION_DENIED',
+            'only privileged users grant or revoke "create"',
+          );
       } else {
         const record = await tx.getObject(uid, { lock: true });
-        if (record === undefined) throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `object ${uid} not found`);
+        if (record === undefined)
+          throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `object ${uid} not found`);
         if (record.owner !== caller.user)
-          throw new KmsError('ERR_KMS_PERMISSION_DENIED', `only the owner of ${uid} manages its rights`);
+          throw new KmsError(
+            'ERR_KMS_PERMISSION_DENIED',
+            `only the owner of ${uid} manages its rights`,
+          );
       }
       const current = (await tx.grantsOn(uid)).find((x) => x.user === g.user_id)?.operations ?? [];
-      const next = grant ? [...new Set([...current, ...rights])] : current.filter((r) => !rights.includes(r));
+      const next = grant
+        ? [...new Set([...current, ...rights])]
+        : current.filter((r) => !rights.includes(r));
       await tx.setGrant(uid, g.user_id, next);
     });
   } catch (error) {
     const e = toKmsError(error);
-    s.audit?.record({ user: caller.user, operation, uid, status: 'failure', reason: reasonName(e.reason), source: caller.source });
+    s.audit?.record({
+      user: caller.user,
+      operation,
+      uid,
+      status: 'failure',
+      reason: reasonName(e.reason),
+      source: caller.source,
+    });
     throw e;
   }
-  s.audit?.record({ user: caller.user, operation, uid, status: 'success', reason: '', source: caller.source });
+  s.audit?.record({
+    user: caller.user,
+    operation,
+    uid,
+    status: 'success',
+    reason: '',
+    source: caller.source,
+  });
   return { success: `Access for ${g.user_id} successfully ${grant ? 'added' : 'revoked'}` };
 }
 
@@ -91,16 +136,25 @@ export async function handleAccessRoute(
   const now = new Date();
   if (method === 'POST' && path === '/access/grant') return changeGrant(s, caller, body, true);
   if (method === 'POST' && path === '/access/revoke') return changeGrant(s, caller, body, false);
-  if (method !== 'GET') throw new KmsError('ERR_KMS_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
+  if (method !== 'GET')
+    throw new KmsError('ERR_KMS_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
   if (path.startsWith('/access/list/')) {
     const uid = decodeURIComponent(path.slice('/access/list/'.length));
     if (uid === ALL_OBJECTS) {
       if (!s.config.privilegedUsers.includes(caller.user))
-        throw new KmsError('ERR_KMS_PERMISSION_DENIED', 'only privileged users list "create" grants');
+        throw new KmsError(
+          'ERR_KMS_PERMISSION_DENIED',
+          'only privileged users list "create" grants',
+        );
     } else {
       const record = await store.getObject(uid);
-      if (record === undefined) throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `object ${uid} not found`);
-      if (record.owner !== caller.user) throw new KmsError('ERR_KMS_PERMISSION_DENIED', `only the owner of ${uid} lists its rights`);
+      if (record === undefined)
+        throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `object ${uid} not found`);
+      if (record.owner !== caller.user)
+        throw new KmsError(
+          'ERR_KMS_PERMISSION_DENIED',
+          `only the owner of ${uid} lists its rights`,
+        );
     }
     return (await store.grantsOn(uid)).map((g) => ({ user_id: g.user, operations: g.operations }));
   }
@@ -113,7 +167,10 @@ export async function handleAccessRoute(
         tags: r.tags,
       }));
     case '/access/obtained': {
-      const grants = [...(await store.grantsOf(caller.user)), ...(await store.grantsOf(EVERYONE))].filter((g) => g.uid !== ALL_OBJECTS);
+      const grants = [
+        ...(await store.grantsOf(caller.user)),
+        ...(await store.grantsOf(EVERYONE)),
+      ].filter((g) => g.uid !== ALL_OBJECTS);
       const byUid = new Map<string, Set<string>>();
       for (const g of grants) {
         const set = byUid.get(g.uid) ?? new Set<string>();
@@ -124,13 +181,21 @@ export async function handleAccessRoute(
       for (const [uid, ops] of byUid) {
         const r = await store.getObject(uid);
         if (r === undefined || r.owner === caller.user) continue;
-        out.push({ object_id: uid, owner_id: r.owner, state: stateText(effectiveState(r, now)), operations: [...ops].sort() });
+        out.push({
+          object_id: uid,
+          owner_id: r.owner,
+          state: stateText(effectiveState(r, now)),
+          operations: [...ops].sort(),
+        });
       }
       return out;
     }
     case '/access/create': {
       const p = s.config.privilegedUsers;
-      const has = p.length === 0 || p.includes(caller.user) || rightsOf(await store.grantsOn(ALL_OBJECTS), caller.user).includes(CREATE_RIGHT);
+      const has =
+        p.length === 0 ||
+        p.includes(caller.user) ||
+        rightsOf(await store.grantsOn(ALL_OBJECTS), caller.user).includes(CREATE_RIGHT);
       return { has_create_permission: has };
     }
     case '/access/privileged':

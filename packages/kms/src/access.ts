@@ -88,7 +88,8 @@ export function requireRight(loaded: LoadedObject, user: string, right: string):
 /** Rights of `user` on an object, merged over its own grant and the `*` grant. */
 export function rightsOf(grants: readonly Grant[], user: string): string[] {
   const out = new Set<string>();
-  for (const g of grants) if (g.user === user || g.user === EVERYONE) for (const o of g.operations) out.add(o);
+  for (const g of grants)
+    if (g.user === user || g.user === EVERYONE) for (const o of g.operations) out.add(o);
   return [...out].sort();
 }
 

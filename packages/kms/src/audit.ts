@@ -32,7 +32,17 @@ const utf8 = new TextEncoder();
 type Mac = ReturnType<typeof provider.mac.hmacKey>;
 
 function macOf(mac: Mac, prev: string, r: Omit<AuditRow, 'prev' | 'mac'>): string {
-  const body = JSON.stringify([r.chain, r.seq, r.at, r.user, r.operation, r.uid, r.status, r.reason, r.source]);
+  const body = JSON.stringify([
+    r.chain,
+    r.seq,
+    r.at,
+    r.user,
+    r.operation,
+    r.uid,
+    r.status,
+    r.reason,
+    r.source,
+  ]);
   return toHex(mac.compute(utf8.encode(`${prev}\n${body}`)));
 }
 
@@ -49,7 +59,13 @@ export class AuditLog {
   #flushing: Promise<void> = Promise.resolve();
   #written = 0;
 
-  private constructor(store: Store, key: Uint8Array, chain: string, intervalMs: number, logger: Logger) {
+  private constructor(
+    store: Store,
+    key: Uint8Array,
+    chain: string,
+    intervalMs: number,
+    logger: Logger,
+  ) {
     this.#store = store;
     this.#mac = provider.mac.hmacKey('sha256', key);
     this.#chain = chain;
@@ -58,7 +74,13 @@ export class AuditLog {
   }
 
   /** Opens the chain `chain`, continuing after its last stored record. */
-  static async open(store: Store, key: Uint8Array, chain: string, intervalMs: number, logger: Logger): Promise<AuditLog> {
+  static async open(
+    store: Store,
+    key: Uint8Array,
+    chain: string,
+    intervalMs: number,
+    logger: Logger,
+  ): Promise<AuditLog> {
     const log = new AuditLog(store, key, chain, intervalMs, logger);
     const last = await store.lastAudit(chain);
     if (last !== undefined) {
@@ -84,10 +106,11 @@ export class AuditLog {
     this.#pending.push({ ...base, prev: this.#prev, mac });
     this.#prev = mac;
     if (this.#interval === 0) void this.flush();
-    else this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      void this.flush();
-    }, this.#interval);
+    else
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        void this.flush();
+      }, this.#interval);
   }
 
   /** Writes every pending record. Failures are logged and retried at the next flush. */
@@ -101,7 +124,10 @@ export class AuditLog {
         this.#written += batch.length;
       } catch (error) {
         this.#pending = batch.concat(this.#pending);
-        this.#logger.error('audit write failed; will retry', { error, pending: this.#pending.length });
+        this.#logger.error('audit write failed; will retry', {
+          error,
+          pending: this.#pending.length,
+        });
       }
     };
     this.#flushing = this.#flushing.then(run, run);
@@ -127,7 +153,11 @@ export interface ChainReport {
 }
 
 /** Checks every chain (or one) record by record. */
-export async function verifyAudit(store: Store, key: Uint8Array, chain?: string): Promise<ChainReport[]> {
+export async function verifyAudit(
+  store: Store,
+  key: Uint8Array,
+  chain?: string,
+): Promise<ChainReport[]> {
   const mac = provider.mac.hmacKey('sha256', key);
   const chains = chain === undefined ? await store.auditChains() : [chain];
   const out: ChainReport[] = [];
@@ -143,7 +173,8 @@ export async function verifyAudit(store: Store, key: Uint8Array, chain?: string)
         let problem: string | undefined;
         if (r.seq !== expected) problem = `record ${expected} is missing`;
         else if (r.prev !== prev) problem = 'previous MAC does not match';
-        else if (macOf(mac, prev, r) !== r.mac) problem = 'MAC does not match (record altered or wrong key)';
+        else if (macOf(mac, prev, r) !== r.mac)
+          problem = 'MAC does not match (record altered or wrong key)';
         if (problem !== undefined) {
           report = { chain: c, records: count, head: prev, ok: false, brokenAt: expected, problem };
           break;

@@ -56,8 +56,14 @@ export class Authenticator {
     this.#config = config;
     this.#logger = logger;
     this.#configured = authConfigured(config);
-    this.#providers = config.auth.jwt.map((p) => ({ config: p, keys: createRemoteJWKSet(new URL(p.jwksUri)) }));
-    this.#tokens = config.auth.apiTokens.map((t) => ({ user: t.user, hash: Uint8Array.from(Buffer.from(t.sha256, 'hex')) }));
+    this.#providers = config.auth.jwt.map((p) => ({
+      config: p,
+      keys: createRemoteJWKSet(new URL(p.jwksUri)),
+    }));
+    this.#tokens = config.auth.apiTokens.map((t) => ({
+      user: t.user,
+      hash: Uint8Array.from(Buffer.from(t.sha256, 'hex')),
+    }));
   }
 
   /** True when requests must authenticate. */
@@ -73,7 +79,11 @@ export class Authenticator {
 
   async #identify(c: Credentials): Promise<string> {
     if (!this.#configured) return this.#config.defaultUsername;
-    if (c.certificateCN !== undefined && c.certificateCN !== '' && this.#config.auth.clientCertificates)
+    if (
+      c.certificateCN !== undefined &&
+      c.certificateCN !== '' &&
+      this.#config.auth.clientCertificates
+    )
       return c.certificateCN;
     const header = c.authorization;
     if (header === undefined) throw denied();
@@ -88,7 +98,8 @@ export class Authenticator {
     const hash = sha256(token);
     let user: string | undefined;
     // Compare with every configured token so that the time taken says nothing about which matched.
-    for (const t of this.#tokens) if (constantTimeEqual(hash, t.hash) && user === undefined) user = t.user;
+    for (const t of this.#tokens)
+      if (constantTimeEqual(hash, t.hash) && user === undefined) user = t.user;
     if (user === undefined) {
       this.#logger.debug('API token rejected');
       throw denied();
@@ -114,9 +125,10 @@ export class Authenticator {
     }
     let payload: Record<string, unknown>;
     try {
-      const options = provider.config.audiences.length > 0
-        ? { issuer: provider.config.issuer, audience: [...provider.config.audiences] }
-        : { issuer: provider.config.issuer };
+      const options =
+        provider.config.audiences.length > 0
+          ? { issuer: provider.config.issuer, audience: [...provider.config.audiences] }
+          : { issuer: provider.config.issuer };
       ({ payload } = await jwtVerify(token, provider.keys, options));
     } catch (error) {
       this.#logger.debug('JWT rejected', { reason: (error as Error).message });
@@ -124,7 +136,9 @@ export class Authenticator {
     }
     const user = payload[provider.config.userClaim];
     if (typeof user !== 'string' || user === '') {
-      this.#logger.debug('JWT without the user claim rejected', { claim: provider.config.userClaim });
+      this.#logger.debug('JWT without the user claim rejected', {
+        claim: provider.config.userClaim,
+      });
       throw denied();
     }
     const exp = typeof payload['exp'] === 'number' ? payload['exp'] * 1000 : now + 300_000;

@@ -69,6 +69,7 @@ export interface KmsConfig {
     readonly maxConnections: number;
     readonly cacheMaxEntries: number;
     readonly cacheTtlMs: number;
+    readonly cacheSync: boolean;
   };
   readonly kek: {
     readonly file: string;
@@ -129,48 +130,257 @@ const PORT: readonly [number, number] = [0, 65535];
 
 /** Every setting, in documentation order. */
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  { path: 'data_dir', kind: 'path', default: './custos-data', doc: 'Folder of the SQLite database and of the generated key-encryption key.' },
-  { path: 'default_username', kind: 'string', default: 'admin', doc: 'Identity of every request when no authentication method is configured.' },
-  { path: 'force_default_username', kind: 'bool', default: false, doc: 'Authenticate requests, then run all of them as default_username.' },
-  { path: 'privileged_users', kind: 'strings', default: [], doc: 'When non-empty, only these users (and users they grant "create") may Create, Register, Import, ReKey and DeriveKey.' },
-  { path: 'vendor_identification', kind: 'string', default: 'custos', doc: 'Vendor Identification of the server and of its vendor attributes (tags); "cosmian" is accepted on input too.' },
-  { path: 'instance_id', kind: 'string', default: '', doc: 'Name of this server instance in logs and in the audit chain (default: host name and port).' },
-  { path: 'http.enabled', kind: 'bool', default: true, doc: 'Serve HTTP (KMIP over HTTP, rights API, health, metrics).' },
-  { path: 'http.hostname', kind: 'string', default: '127.0.0.1', doc: 'Address the HTTP listener binds (0.0.0.0 for every interface).' },
-  { path: 'http.port', kind: 'int', default: 9998, range: PORT, doc: 'HTTP port (0 picks a free port).' },
-  { path: 'http.tls', kind: 'bool', default: false, doc: 'Serve HTTPS with the [tls] certificate (PEM or PKCS#12).' },
-  { path: 'http.max_body_bytes', kind: 'int', default: 16 * 1024 * 1024, range: [1024, 1 << 30], doc: 'Largest request body accepted (413 beyond).' },
-  { path: 'http.request_timeout_ms', kind: 'int', default: 30_000, range: [1000, 3_600_000], doc: 'Time allowed to receive a whole request.' },
-  { path: 'http.keep_alive_timeout_ms', kind: 'int', default: 120_000, range: [1000, 3_600_000], doc: 'Idle time before a kept-alive connection is closed.' },
-  { path: 'socket.enabled', kind: 'bool', default: false, doc: 'Serve KMIP binary over mutual TLS (needs tls certificate and tls.client_ca_file).' },
-  { path: 'socket.hostname', kind: 'string', default: '127.0.0.1', doc: 'Address the KMIP socket listener binds.' },
-  { path: 'socket.port', kind: 'int', default: 5696, range: PORT, doc: 'KMIP socket port (IANA: 5696).' },
-  { path: 'socket.idle_timeout_ms', kind: 'int', default: 300_000, range: [1000, 86_400_000], doc: 'Idle time before a KMIP connection is closed.' },
+  {
+    path: 'data_dir',
+    kind: 'path',
+    default: './custos-data',
+    doc: 'Folder of the SQLite database and of the generated key-encryption key.',
+  },
+  {
+    path: 'default_username',
+    kind: 'string',
+    default: 'admin',
+    doc: 'Identity of every request when no authentication method is configured.',
+  },
+  {
+    path: 'force_default_username',
+    kind: 'bool',
+    default: false,
+    doc: 'Authenticate requests, then run all of them as default_username.',
+  },
+  {
+    path: 'privileged_users',
+    kind: 'strings',
+    default: [],
+    doc: 'When non-empty, only these users (and users they grant "create") may Create, Register, Import, ReKey and DeriveKey.',
+  },
+  {
+    path: 'vendor_identification',
+    kind: 'string',
+    default: 'custos',
+    doc: 'Vendor Identification of the server and of its vendor attributes (tags); "cosmian" is accepted on input too.',
+  },
+  {
+    path: 'instance_id',
+    kind: 'string',
+    default: '',
+    doc: 'Name of this server instance in logs and in the audit chain (default: host name and port).',
+  },
+  {
+    path: 'http.enabled',
+    kind: 'bool',
+    default: true,
+    doc: 'Serve HTTP (KMIP over HTTP, rights API, health, metrics).',
+  },
+  {
+    path: 'http.hostname',
+    kind: 'string',
+    default: '127.0.0.1',
+    doc: 'Address the HTTP listener binds (0.0.0.0 for every interface).',
+  },
+  {
+    path: 'http.port',
+    kind: 'int',
+    default: 9998,
+    range: PORT,
+    doc: 'HTTP port (0 picks a free port).',
+  },
+  {
+    path: 'http.tls',
+    kind: 'bool',
+    default: false,
+    doc: 'Serve HTTPS with the [tls] certificate (PEM or PKCS#12).',
+  },
+  {
+    path: 'http.max_body_bytes',
+    kind: 'int',
+    default: 16 * 1024 * 1024,
+    range: [1024, 1 << 30],
+    doc: 'Largest request body accepted (413 beyond).',
+  },
+  {
+    path: 'http.request_timeout_ms',
+    kind: 'int',
+    default: 30_000,
+    range: [1000, 3_600_000],
+    doc: 'Time allowed to receive a whole request.',
+  },
+  {
+    path: 'http.keep_alive_timeout_ms',
+    kind: 'int',
+    default: 120_000,
+    range: [1000, 3_600_000],
+    doc: 'Idle time before a kept-alive connection is closed.',
+  },
+  {
+    path: 'socket.enabled',
+    kind: 'bool',
+    default: false,
+    doc: 'Serve KMIP binary over mutual TLS (needs tls certificate and tls.client_ca_file).',
+  },
+  {
+    path: 'socket.hostname',
+    kind: 'string',
+    default: '127.0.0.1',
+    doc: 'Address the KMIP socket listener binds.',
+  },
+  {
+    path: 'socket.port',
+    kind: 'int',
+    default: 5696,
+    range: PORT,
+    doc: 'KMIP socket port (IANA: 5696).',
+  },
+  {
+    path: 'socket.idle_timeout_ms',
+    kind: 'int',
+    default: 300_000,
+    range: [1000, 86_400_000],
+    doc: 'Idle time before a KMIP connection is closed.',
+  },
   { path: 'tls.cert_file', kind: 'path', default: '', doc: 'Server certificate (PEM).' },
   { path: 'tls.key_file', kind: 'path', default: '', doc: 'Server private key (PEM).' },
-  { path: 'tls.chain_file', kind: 'path', default: '', doc: 'Intermediate certificates sent after the server certificate (PEM).' },
-  { path: 'tls.p12_file', kind: 'path', default: '', doc: 'Server certificate and key as PKCS#12 (instead of PEM).' },
+  {
+    path: 'tls.chain_file',
+    kind: 'path',
+    default: '',
+    doc: 'Intermediate certificates sent after the server certificate (PEM).',
+  },
+  {
+    path: 'tls.p12_file',
+    kind: 'path',
+    default: '',
+    doc: 'Server certificate and key as PKCS#12 (instead of PEM).',
+  },
   { path: 'tls.p12_password', kind: 'secret', default: '', doc: 'Password of the PKCS#12 file.' },
-  { path: 'tls.client_ca_file', kind: 'path', default: '', doc: 'CA certificates (PEM) that sign client certificates; enables client-certificate authentication (identity = subject CN).' },
-  { path: 'db.type', kind: ['sqlite', 'postgresql'], default: 'sqlite', doc: 'Database: sqlite (embedded, one instance) or postgresql (several instances).' },
-  { path: 'db.sqlite_path', kind: 'path', default: '', doc: 'SQLite file (default <data_dir>/kms.sqlite).' },
-  { path: 'db.url', kind: 'secret', default: '', doc: 'PostgreSQL connection URL, e.g. postgres://user@host:5432/db.' },
-  { path: 'db.schema', kind: 'string', default: 'public', doc: 'PostgreSQL schema holding the tables (created if missing).' },
-  { path: 'db.max_connections', kind: 'int', default: 10, range: [1, 1000], doc: 'PostgreSQL pool size.' },
-  { path: 'db.cache_max_entries', kind: 'int', default: 10_000, range: [0, 10_000_000], doc: 'Objects kept decrypted in memory (0 disables the cache).' },
-  { path: 'db.cache_ttl_ms', kind: 'int', default: 60_000, range: [0, 86_400_000], doc: 'Longest time an object stays cached; changes made through any instance invalidate it at once.' },
-  { path: 'kek.file', kind: 'path', default: '', doc: 'File holding the 32-byte key-encryption key (raw, hex or base64); default <data_dir>/kek.key, generated on first start for SQLite.' },
-  { path: 'kek.value', kind: 'secret', default: '', doc: 'The key-encryption key itself, base64 or hex (prefer CUSTOS_KEK_VALUE or a file).' },
-  { path: 'auth.api_tokens', kind: 'apiTokens', default: [], doc: 'API tokens: [{ user = "ci", sha256 = "<hex SHA-256 of the token>" }]; clients send "Authorization: Bearer <token>".' },
-  { path: 'auth.jwt', kind: 'jwt', default: [], doc: 'OIDC/JWT providers: [{ issuer = "...", jwks_uri = "...", audiences = ["..."], user_claim = "email" }].' },
-  { path: 'auth.client_certificates', kind: 'bool', default: true, doc: 'Accept client certificates signed by tls.client_ca_file as authentication (HTTPS and socket).' },
+  {
+    path: 'tls.client_ca_file',
+    kind: 'path',
+    default: '',
+    doc: 'CA certificates (PEM) that sign client certificates; enables client-certificate authentication (identity = subject CN).',
+  },
+  {
+    path: 'db.type',
+    kind: ['sqlite', 'postgresql'],
+    default: 'sqlite',
+    doc: 'Database: sqlite (embedded, one instance) or postgresql (several instances).',
+  },
+  {
+    path: 'db.sqlite_path',
+    kind: 'path',
+    default: '',
+    doc: 'SQLite file (default <data_dir>/kms.sqlite).',
+  },
+  {
+    path: 'db.url',
+    kind: 'secret',
+    default: '',
+    doc: 'PostgreSQL connection URL, e.g. postgres://user@host:5432/db.',
+  },
+  {
+    path: 'db.schema',
+    kind: 'string',
+    default: 'public',
+    doc: 'PostgreSQL schema holding the tables (created if missing).',
+  },
+  {
+    path: 'db.max_connections',
+    kind: 'int',
+    default: 10,
+    range: [1, 1000],
+    doc: 'PostgreSQL pool size.',
+  },
+  {
+    path: 'db.cache_max_entries',
+    kind: 'int',
+    default: 10_000,
+    range: [0, 10_000_000],
+    doc: 'Objects kept decrypted in memory (0 disables the cache).',
+  },
+  {
+    path: 'db.cache_ttl_ms',
+    kind: 'int',
+    default: 60_000,
+    range: [0, 86_400_000],
+    doc: 'Longest time an object stays cached; changes made through any instance invalidate it at once.',
+  },
+  {
+    path: 'db.cache_sync',
+    kind: 'bool',
+    default: true,
+    doc: 'PostgreSQL: before serving a cached object, make sure every change committed by other instances has been received (one shared round trip); false trades this for throughput, changes then arrive within the notification latency.',
+  },
+  {
+    path: 'kek.file',
+    kind: 'path',
+    default: '',
+    doc: 'File holding the 32-byte key-encryption key (raw, hex or base64); default <data_dir>/kek.key, generated on first start for SQLite.',
+  },
+  {
+    path: 'kek.value',
+    kind: 'secret',
+    default: '',
+    doc: 'The key-encryption key itself, base64 or hex (prefer CUSTOS_KEK_VALUE or a file).',
+  },
+  {
+    path: 'auth.api_tokens',
+    kind: 'apiTokens',
+    default: [],
+    doc: 'API tokens: [{ user = "ci", sha256 = "<hex SHA-256 of the token>" }]; clients send "Authorization: Bearer <token>".',
+  },
+  {
+    path: 'auth.jwt',
+    kind: 'jwt',
+    default: [],
+    doc: 'OIDC/JWT providers: [{ issuer = "...", jwks_uri = "...", audiences = ["..."], user_claim = "email" }].',
+  },
+  {
+    path: 'auth.client_certificates',
+    kind: 'bool',
+    default: true,
+    doc: 'Accept client certificates signed by tls.client_ca_file as authentication (HTTPS and socket).',
+  },
   { path: 'audit.enabled', kind: 'bool', default: true, doc: 'Write the hash-chained audit log.' },
-  { path: 'audit.flush_interval_ms', kind: 'int', default: 20, range: [0, 60_000], doc: 'Audit records are written in batches at most this often (0: with every request).' },
-  { path: 'log.level', kind: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info', doc: 'Least severe log level written.' },
-  { path: 'log.format', kind: ['json', 'text'], default: 'json', doc: 'json: one JSON object per line; text: human-readable.' },
-  { path: 'limits.max_batch_items', kind: 'int', default: 1000, range: [1, 1_000_000], doc: 'Most batch items in one request message.' },
-  { path: 'limits.locate_max_items', kind: 'int', default: 1000, range: [1, 1_000_000], doc: 'Most identifiers one Locate returns.' },
-  { path: 'limits.max_message_bytes', kind: 'int', default: 16 * 1024 * 1024, range: [1024, 1 << 30], doc: 'Largest KMIP message on the socket listener.' },
+  {
+    path: 'audit.flush_interval_ms',
+    kind: 'int',
+    default: 20,
+    range: [0, 60_000],
+    doc: 'Audit records are written in batches at most this often (0: with every request).',
+  },
+  {
+    path: 'log.level',
+    kind: ['debug', 'info', 'warn', 'error', 'silent'],
+    default: 'info',
+    doc: 'Least severe log level written.',
+  },
+  {
+    path: 'log.format',
+    kind: ['json', 'text'],
+    default: 'json',
+    doc: 'json: one JSON object per line; text: human-readable.',
+  },
+  {
+    path: 'limits.max_batch_items',
+    kind: 'int',
+    default: 1000,
+    range: [1, 1_000_000],
+    doc: 'Most batch items in one request message.',
+  },
+  {
+    path: 'limits.locate_max_items',
+    kind: 'int',
+    default: 1000,
+    range: [1, 1_000_000],
+    doc: 'Most identifiers one Locate returns.',
+  },
+  {
+    path: 'limits.max_message_bytes',
+    kind: 'int',
+    default: 16 * 1024 * 1024,
+    range: [1024, 1 << 30],
+    doc: 'Largest KMIP message on the socket listener.',
+  },
 ];
 
 /** Environment variable of a setting: `http.port` → `CUSTOS_HTTP_PORT`. */
@@ -224,7 +434,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KmsConfig {
     }
     let table: Raw;
     try {
-      table = parseToml(text) as Raw;
+      table = parseToml(text);
     } catch (e) {
       const where = e instanceof TomlError ? ` (line ${e.line}, column ${e.column})` : '';
       throw new ConfigError(`configuration file ${file} is not valid TOML${where}`);
@@ -253,7 +463,8 @@ function flattenTable(table: Raw, prefix: string, file: string): [string, unknow
   const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries(table)) {
     const path = prefix === '' ? k : `${prefix}.${k}`;
-    const isTable = typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+    const isTable =
+      typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
     if (isTable && prefix === '' && !KEYS_BY_PATH.has(path)) {
       out.push(...flattenTable(v as Raw, path, file));
     } else out.push([path, v]);
@@ -372,8 +583,7 @@ function jwtProviders(value: unknown, where: string): JwtProviderConfig[] {
     if (!Array.isArray(audiences) || !audiences.every((a) => typeof a === 'string'))
       fail(w, 'audiences must be an array of strings');
     const userClaim = e['user_claim'] ?? 'email';
-    if (typeof userClaim !== 'string' || userClaim === '')
-      fail(w, 'user_claim must be a string');
+    if (typeof userClaim !== 'string' || userClaim === '') fail(w, 'user_claim must be a string');
     return { issuer, jwksUri, audiences, userClaim };
   });
 }
@@ -421,6 +631,7 @@ function build(v: Map<string, unknown>, cwd: string): KmsConfig {
       maxConnections: n('db.max_connections'),
       cacheMaxEntries: n('db.cache_max_entries'),
       cacheTtlMs: n('db.cache_ttl_ms'),
+      cacheSync: b('db.cache_sync'),
     },
     kek: { file: s('kek.file'), value: s('kek.value') },
     auth: {

@@ -81,7 +81,8 @@ export class OperationContext {
 
   /** The transaction of a changing operation. */
   get writer(): StoreTransaction {
-    if (this.tx === undefined) throw new KmsError('ERR_KMS_INTERNAL', 'write outside a transaction');
+    if (this.tx === undefined)
+      throw new KmsError('ERR_KMS_INTERNAL', 'write outside a transaction');
     return this.tx;
   }
 
@@ -106,7 +107,7 @@ export class OperationContext {
     if (!Array.isArray(tags) || tags.length === 0 || !tags.every((t) => typeof t === 'string'))
       return text;
     const reader = this.tx ?? this.server.repo.store;
-    const found = await reader.locate({ user: this.user, tags: tags as string[], limit: 2 });
+    const found = await reader.locate({ user: this.user, tags: tags, limit: 2 });
     if (found.length === 0)
       throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `no object has the tags ${text.slice(0, 200)}`);
     if (found.length > 1)
@@ -123,7 +124,8 @@ export class OperationContext {
       this.tx === undefined
         ? await this.server.repo.load(uid)
         : await this.server.repo.loadIn(this.tx, uid, lock);
-    if (loaded === undefined) throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `object ${uid} not found`);
+    if (loaded === undefined)
+      throw new KmsError('ERR_KMS_ITEM_NOT_FOUND', `object ${uid} not found`);
     return loaded;
   }
 

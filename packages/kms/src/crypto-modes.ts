@@ -25,23 +25,35 @@ export function secretKey(bytes: Uint8Array): KeyObject {
 
 function aesBits(key: KeyObject): 128 | 192 | 256 {
   const n = (key.symmetricKeySize ?? 0) * 8;
-  if (n !== 128 && n !== 192 && n !== 256) throw new RangeError('AES keys are 128, 192 or 256 bits');
+  if (n !== 128 && n !== 192 && n !== 256)
+    throw new RangeError('AES keys are 128, 192 or 256 bits');
   return n;
 }
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 /** AES-CBC encryption; `pad` applies PKCS#7 (KMIP "PKCS5"), else data must be block aligned. */
-export function aesCbcEncrypt(key: KeyObject, iv: Uint8Array, data: Uint8Array, pad: boolean): Uint8Array {
+export function aesCbcEncrypt(
+  key: KeyObject,
+  iv: Uint8Array,
+  data: Uint8Array,
+  pad: boolean,
+): Uint8Array {
   if (iv.length !== 16) throw new RangeError('AES-CBC needs a 16-byte IV');
-  if (!pad && data.length % 16 !== 0) throw new RangeError('data must be a multiple of 16 bytes without padding');
+  if (!pad && data.length % 16 !== 0)
+    throw new RangeError('data must be a multiple of 16 bytes without padding');
   const c = createCipheriv(`aes-${aesBits(key)}-cbc`, key, iv);
   c.setAutoPadding(pad);
   return u8(Buffer.concat([c.update(data), c.final()]));
 }
 
 /** AES-CBC decryption. @throws DecryptionFailed on bad padding or length. */
-export function aesCbcDecrypt(key: KeyObject, iv: Uint8Array, data: Uint8Array, pad: boolean): Uint8Array {
+export function aesCbcDecrypt(
+  key: KeyObject,
+  iv: Uint8Array,
+  data: Uint8Array,
+  pad: boolean,
+): Uint8Array {
   if (iv.length !== 16) throw new RangeError('AES-CBC needs a 16-byte IV');
   if (data.length === 0 || data.length % 16 !== 0) throw new DecryptionFailed();
   const d = createDecipheriv(`aes-${aesBits(key)}-cbc`, key, iv);
@@ -65,7 +77,8 @@ export function aesXts(
   if (tweak.length !== 16) throw new RangeError('AES-XTS needs a 16-byte tweak');
   if (data.length < 16) throw new RangeError('AES-XTS needs at least 16 bytes of data');
   const name = `aes-${bits / 2}-xts`;
-  const c = direction === 'encrypt' ? createCipheriv(name, key, tweak) : createDecipheriv(name, key, tweak);
+  const c =
+    direction === 'encrypt' ? createCipheriv(name, key, tweak) : createDecipheriv(name, key, tweak);
   return u8(Buffer.concat([c.update(data), c.final()]));
 }
 
@@ -76,7 +89,9 @@ export function aesGcmSeal(
   data: Uint8Array,
   aad: Uint8Array,
 ): { ciphertext: Uint8Array; tag: Uint8Array } {
-  const c = createCipheriv(`aes-${aesBits(key)}-gcm` as CipherGCMTypes, key, iv, { authTagLength: 16 });
+  const c = createCipheriv(`aes-${aesBits(key)}-gcm` as CipherGCMTypes, key, iv, {
+    authTagLength: 16,
+  });
   if (aad.length > 0) c.setAAD(aad);
   const ciphertext = u8(Buffer.concat([c.update(data), c.final()]));
   return { ciphertext, tag: u8(c.getAuthTag()) };
@@ -91,7 +106,9 @@ export function aesGcmOpen(
   aad: Uint8Array,
 ): Uint8Array {
   if (tag.length !== 16) throw new DecryptionFailed();
-  const d = createDecipheriv(`aes-${aesBits(key)}-gcm` as CipherGCMTypes, key, iv, { authTagLength: 16 });
+  const d = createDecipheriv(`aes-${aesBits(key)}-gcm` as CipherGCMTypes, key, iv, {
+    authTagLength: 16,
+  });
   if (aad.length > 0) d.setAAD(aad);
   d.setAuthTag(tag);
   try {
@@ -102,15 +119,27 @@ export function aesGcmOpen(
 }
 
 /** AES-GCM-SIV (RFC 8452), 12-byte nonce, 16-byte tag appended to the ciphertext. */
-export function aesGcmSivSeal(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad: Uint8Array): Uint8Array {
-  if (key.length !== 16 && key.length !== 32) throw new RangeError('AES-GCM-SIV keys are 128 or 256 bits');
+export function aesGcmSivSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  data: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  if (key.length !== 16 && key.length !== 32)
+    throw new RangeError('AES-GCM-SIV keys are 128 or 256 bits');
   if (nonce.length !== 12) throw new RangeError('AES-GCM-SIV needs a 12-byte nonce');
   return gcmsiv(key, nonce, aad).encrypt(data);
 }
 
 /** AES-GCM-SIV decryption of `ciphertext || tag`. @throws DecryptionFailed */
-export function aesGcmSivOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
-  if (key.length !== 16 && key.length !== 32) throw new RangeError('AES-GCM-SIV keys are 128 or 256 bits');
+export function aesGcmSivOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  if (key.length !== 16 && key.length !== 32)
+    throw new RangeError('AES-GCM-SIV keys are 128 or 256 bits');
   if (nonce.length !== 12) throw new RangeError('AES-GCM-SIV needs a 12-byte nonce');
   if (sealed.length < 16) throw new DecryptionFailed();
   try {

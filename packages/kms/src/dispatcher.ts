@@ -79,12 +79,19 @@ export class Dispatcher {
     let items: ItemOutcome[];
     let maxResponse: number | undefined;
     try {
-      if (tree.tag !== Tag.RequestMessage) throw new KmsError('ERR_KMS_INVALID_MESSAGE', 'not a Request Message');
+      if (tree.tag !== Tag.RequestMessage)
+        throw new KmsError('ERR_KMS_INVALID_MESSAGE', 'not a Request Message');
       if (asked !== undefined && !isSupportedVersion(asked))
-        throw new KmsError('ERR_KMS_UNSUPPORTED_VERSION', `KMIP ${asked.major}.${asked.minor} is not supported`);
+        throw new KmsError(
+          'ERR_KMS_UNSUPPORTED_VERSION',
+          `KMIP ${asked.major}.${asked.minor} is not supported`,
+        );
       const message = decodeRequestMessage(tree);
       if (message.batchItems.length > this.server.config.limits.maxBatchItems)
-        throw new KmsError('ERR_KMS_SERVER_LIMIT', `more than ${this.server.config.limits.maxBatchItems} batch items`);
+        throw new KmsError(
+          'ERR_KMS_SERVER_LIMIT',
+          `more than ${this.server.config.limits.maxBatchItems} batch items`,
+        );
       maxResponse = message.header.maximumResponseSize;
       items = await this.processItems(
         version,
@@ -95,7 +102,14 @@ export class Dispatcher {
     } catch (error) {
       const e = toKmsError(error);
       this.logInternal(e);
-      this.audit?.record({ user: caller.user, operation: 'message', uid: '', status: 'failure', reason: reasonName(e.reason), source: caller.source });
+      this.audit?.record({
+        user: caller.user,
+        operation: 'message',
+        uid: '',
+        status: 'failure',
+        reason: reasonName(e.reason),
+        source: caller.source,
+      });
       items = [{ item: this.failure(undefined, undefined, e, version), error: e }];
     }
     const response = encodeResponseMessage({
@@ -103,10 +117,15 @@ export class Dispatcher {
       batchItems: items.map((o) => o.item),
     });
     if (maxResponse !== undefined && maxResponse > 0 && encodeTtlv(response).length > maxResponse) {
-      const e = new KmsError('ERR_KMS_RESPONSE_TOO_LARGE', `the response exceeds Maximum Response Size (${maxResponse})`);
+      const e = new KmsError(
+        'ERR_KMS_RESPONSE_TOO_LARGE',
+        `the response exceeds Maximum Response Size (${maxResponse})`,
+      );
       return encodeResponseMessage({
         header: { protocolVersion: version, timeStamp: now, batchCount: items.length },
-        batchItems: items.map((o) => this.failure(o.item.operation, o.item.uniqueBatchItemId, e, version)),
+        batchItems: items.map((o) =>
+          this.failure(o.item.operation, o.item.uniqueBatchItemId, e, version),
+        ),
       });
     }
     return response;
@@ -116,8 +135,17 @@ export class Dispatcher {
    * Runs one bare operation (KMIP 2.1) and returns its Response Payload.
    * @throws KmsError when the operation fails.
    */
-  async processOperation(operation: number, payload: TtlvStructure, caller: Caller): Promise<TtlvStructure> {
-    const [outcome] = await this.processItems(V21, [{ operation, payload }], BatchErrorContinuationOption.Stop, caller);
+  async processOperation(
+    operation: number,
+    payload: TtlvStructure,
+    caller: Caller,
+  ): Promise<TtlvStructure> {
+    const [outcome] = await this.processItems(
+      V21,
+      [{ operation, payload }],
+      BatchErrorContinuationOption.Stop,
+      caller,
+    );
     if (outcome?.error !== undefined) throw outcome.error;
     return outcome?.item.payload ?? { tag: Tag.ResponsePayload, type: 'Structure', value: [] };
   }
@@ -152,12 +180,17 @@ export class Dispatcher {
     const write = items.some((i) => operationSpec(i.operation)?.write === true);
     if (!write) return this.runItems(version, items, option, caller, undefined);
     try {
-      return await this.server.repo.transaction((tx) => this.runItems(version, items, option, caller, tx));
+      return await this.server.repo.transaction((tx) =>
+        this.runItems(version, items, option, caller, tx),
+      );
     } catch (error) {
       // The commit itself failed: nothing was written.
       const e = toKmsError(error);
       this.logInternal(e);
-      return items.map((i) => ({ item: this.failure(i.operation, i.uniqueBatchItemId, e, version), error: e }));
+      return items.map((i) => ({
+        item: this.failure(i.operation, i.uniqueBatchItemId, e, version),
+        error: e,
+      }));
     }
   }
 
@@ -178,24 +211,50 @@ export class Dispatcher {
       batch.beginItem();
       const savepoint = `item_${i}`;
       try {
-        if (spec === undefined) throw new KmsError('ERR_KMS_OPERATION_NOT_SUPPORTED', `operation ${item.operation} is not supported`);
+        if (spec === undefined)
+          throw new KmsError(
+            'ERR_KMS_OPERATION_NOT_SUPPORTED',
+            `operation ${item.operation} is not supported`,
+          );
         if (tx !== undefined) await tx.savepoint(savepoint);
         const ctx = new OperationContext(this.server, caller, version, batch, tx);
         const result = await spec.handle(ctx, item.payload);
         batch.record(item.operation, result.uids);
-        const response: ResponseBatchItem = { operation: item.operation, resultStatus: ResultStatus.Success, payload: result.payload };
-        if (item.uniqueBatchItemId !== undefined) response.uniqueBatchItemId = item.uniqueBatchItemId;
+        const response: ResponseBatchItem = {
+          operation: item.operation,
+          resultStatus: ResultStatus.Success,
+          payload: result.payload,
+        };
+        if (item.uniqueBatchItemId !== undefined)
+          response.uniqueBatchItemId = item.uniqueBatchItemId;
         out.push({ item: response });
         const uid = result.uids[0] ?? result.subject ?? '';
-        this.audit?.record({ user: caller.user, operation: name, uid, status: 'success', reason: '', source: caller.source });
+        this.audit?.record({
+          user: caller.user,
+          operation: name,
+          uid,
+          status: 'success',
+          reason: '',
+          source: caller.source,
+        });
         this.metrics.operation(name, 'success', '', (performance.now() - started) / 1000);
       } catch (error) {
         const e = toKmsError(error);
         this.logInternal(e);
         if (tx !== undefined && spec !== undefined) await tx.rollbackTo(savepoint);
-        out.push({ item: this.failure(item.operation, item.uniqueBatchItemId, e, version), error: e });
+        out.push({
+          item: this.failure(item.operation, item.uniqueBatchItemId, e, version),
+          error: e,
+        });
         const reason = reasonName(e.reason);
-        this.audit?.record({ user: caller.user, operation: name, uid: peekUid(item.payload), status: 'failure', reason, source: caller.source });
+        this.audit?.record({
+          user: caller.user,
+          operation: name,
+          uid: peekUid(item.payload),
+          status: 'failure',
+          reason,
+          source: caller.source,
+        });
         this.metrics.operation(name, 'failure', reason, (performance.now() - started) / 1000);
         if (option === BatchErrorContinuationOption.Continue) continue;
         if (option === BatchErrorContinuationOption.Undo) {

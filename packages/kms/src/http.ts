@@ -11,9 +11,14 @@
  * Authentication happens before routing for every non-public route. Bodies beyond
  * `http.max_body_bytes` are refused with 413 (and, on the KMIP routes, a KMIP error).
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket, type PeerCertificate } from 'node:tls';
 import {
   CONTENT_TYPES,
   decodeJson,
@@ -68,13 +73,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!over) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      if (!over) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on('error', reject);
   });
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, close = false): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Uint8Array,
+  close = false,
+): void {
   const headers: Record<string, string | number> = {
     'content-type': type,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
@@ -102,10 +113,13 @@ function peerAddress(req: IncomingMessage): string {
 
 /** Subject CN of a verified client certificate, if any. */
 function certificateCN(req: IncomingMessage): string | undefined {
-  const socket = req.socket as TLSSocket;
-  if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
-  const cn = socket.getPeerCertificate().subject?.CN;
-  return typeof cn === 'string' ? cn : Array.isArray(cn) ? cn[0] : undefined;
+  const socket = req.socket;
+  if (!(socket instanceof TLSSocket) || !socket.authorized) return undefined;
+  // An empty object when the client sent no certificate, whatever the types say.
+  const cert: Partial<PeerCertificate> = socket.getPeerCertificate();
+  const cn: unknown = cert.subject?.CN;
+  if (typeof cn === 'string') return cn;
+  return Array.isArray(cn) && typeof cn[0] === 'string' ? cn[0] : undefined;
 }
 
 export class HttpListener {
@@ -119,7 +133,8 @@ export class HttpListener {
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.#handle(req, res).catch((error: unknown) => {
         deps.server.logger.error('unhandled HTTP error', { error });
-        if (!res.headersSent) sendJson(res, 500, errorBody(new KmsError('ERR_KMS_INTERNAL', 'internal error')));
+        if (!res.headersSent)
+          sendJson(res, 500, errorBody(new KmsError('ERR_KMS_INTERNAL', 'internal error')));
         else res.destroy();
       });
     };
@@ -133,7 +148,10 @@ export class HttpListener {
     this.server =
       tls === undefined
         ? createHttpServer(options, handler)
-        : (createHttpsServer({ ...options, ...tls.options, requestCert: tls.clientCa, rejectUnauthorized: false }, handler) as unknown as Server);
+        : createHttpsServer(
+            { ...options, ...tls.options, requestCert: tls.clientCa, rejectUnauthorized: false },
+            handler,
+          );
     this.server.keepAliveTimeout = c.keepAliveTimeoutMs;
   }
 
@@ -158,7 +176,9 @@ export class HttpListener {
       });
       this.server.closeIdleConnections();
       // Connections still busy after the grace period are cut.
-      setTimeout(() => this.server.closeAllConnections(), 5000).unref();
+      setTimeout(() => {
+        this.server.closeAllConnections();
+      }, 5000).unref();
     });
   }
 
@@ -185,7 +205,7 @@ export class HttpListener {
           return;
         }
         case '/version':
-          sendJson(res, 200, `${this.#deps.server.version}`);
+          sendJson(res, 200, this.#deps.server.version);
           return;
         case '/metrics':
           send(res, 200, 'text/plain; version=0.0.4', this.#deps.metrics.render());
@@ -197,7 +217,10 @@ export class HttpListener {
     }
     let user: string;
     try {
-      user = await this.#deps.auth.authenticate({ authorization: req.headers.authorization, certificateCN: certificateCN(req) });
+      user = await this.#deps.auth.authenticate({
+        authorization: req.headers.authorization,
+        certificateCN: certificateCN(req),
+      });
     } catch (error) {
       const e = toKmsError(error);
       res.setHeader('www-authenticate', 'Bearer');
@@ -215,7 +238,12 @@ export class HttpListener {
     if (path.startsWith('/access/')) {
       const body = method === 'POST' ? await readBody(req, 1024 * 1024) : Buffer.alloc(0);
       if (body === undefined) {
-        sendJson(res, 413, errorBody(new KmsError('ERR_KMS_REQUEST_TOO_LARGE', 'body too large')), true);
+        sendJson(
+          res,
+          413,
+          errorBody(new KmsError('ERR_KMS_REQUEST_TOO_LARGE', 'body too large')),
+          true,
+        );
         return;
       }
       try {
@@ -223,13 +251,22 @@ export class HttpListener {
         sendJson(res, 200, out);
       } catch (error) {
         const e = toKmsError(error);
-        if (e.code === 'ERR_KMS_INTERNAL') this.#deps.server.logger.error('access API failed', { error: e.cause ?? e });
+        if (e.code === 'ERR_KMS_INTERNAL')
+          this.#deps.server.logger.error('access API failed', { error: e.cause ?? e });
         sendJson(res, e.status, errorBody(e));
       }
       return;
     }
     req.resume();
-    const known = ['/kmip/2_1', '/kmip', '/me', '/health', '/version', '/metrics', '/openapi.json'].includes(path);
+    const known = [
+      '/kmip/2_1',
+      '/kmip',
+      '/me',
+      '/health',
+      '/version',
+      '/metrics',
+      '/openapi.json',
+    ].includes(path);
     const e = known
       ? new KmsError('ERR_KMS_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`)
       : new KmsError('ERR_KMS_NOT_FOUND', `no route ${path.slice(0, 100)}`);
@@ -240,22 +277,45 @@ export class HttpListener {
     const type = encodingOfContentType(req.headers['content-type'] ?? JSON_TYPE);
     if (type !== 'json') {
       req.resume();
-      sendJson(res, 415, errorBody(new KmsError('ERR_KMS_UNSUPPORTED_MEDIA_TYPE', '/kmip/2_1 takes application/json')));
+      sendJson(
+        res,
+        415,
+        errorBody(
+          new KmsError('ERR_KMS_UNSUPPORTED_MEDIA_TYPE', '/kmip/2_1 takes application/json'),
+        ),
+      );
       return;
     }
     const body = await readBody(req, this.#config.http.maxBodyBytes);
     if (body === undefined) {
-      sendJson(res, 413, errorBody(new KmsError('ERR_KMS_REQUEST_TOO_LARGE', `body larger than ${this.#config.http.maxBodyBytes} bytes`)), true);
+      sendJson(
+        res,
+        413,
+        errorBody(
+          new KmsError(
+            'ERR_KMS_REQUEST_TOO_LARGE',
+            `body larger than ${this.#config.http.maxBodyBytes} bytes`,
+          ),
+        ),
+        true,
+      );
       return;
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      sendJson(res, 400, errorBody(new KmsError('ERR_KMS_INVALID_MESSAGE', 'the body is not JSON')));
+      sendJson(
+        res,
+        400,
+        errorBody(new KmsError('ERR_KMS_INVALID_MESSAGE', 'the body is not JSON')),
+      );
       return;
     }
-    const isMessage = typeof parsed === 'object' && parsed !== null && (parsed as { tag?: unknown }).tag === 'RequestMessage';
+    const isMessage =
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (parsed as { tag?: unknown }).tag === 'RequestMessage';
     try {
       if (isMessage) {
         const tree = decodeJson(parsed as object, { maxBytes: this.#config.http.maxBodyBytes });
@@ -269,7 +329,8 @@ export class HttpListener {
       send(res, 200, JSON_TYPE, encodeJsonOperation(operation, true, out, { style: 'cosmian' }));
     } catch (error) {
       const e = toKmsError(error);
-      if (e.code === 'ERR_KMS_INTERNAL') this.#deps.server.logger.error('KMIP JSON request failed', { error: e.cause ?? e });
+      if (e.code === 'ERR_KMS_INTERNAL')
+        this.#deps.server.logger.error('KMIP JSON request failed', { error: e.cause ?? e });
       sendJson(res, e.status, errorBody(e));
     }
   }
@@ -278,7 +339,16 @@ export class HttpListener {
     const encoding = encodingOfContentType(req.headers['content-type']);
     if (encoding === undefined) {
       req.resume();
-      sendJson(res, 415, errorBody(new KmsError('ERR_KMS_UNSUPPORTED_MEDIA_TYPE', '/kmip takes application/octet-stream, application/json or text/xml')));
+      sendJson(
+        res,
+        415,
+        errorBody(
+          new KmsError(
+            'ERR_KMS_UNSUPPORTED_MEDIA_TYPE',
+            '/kmip takes application/octet-stream, application/json or text/xml',
+          ),
+        ),
+      );
       return;
     }
     const limit = this.#config.http.maxBodyBytes;
@@ -289,19 +359,37 @@ export class HttpListener {
     }
     let response: TtlvStructure;
     try {
-      const tree = decodeWire(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), encoding, { maxBytes: limit });
+      const tree = decodeWire(
+        new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        encoding,
+        { maxBytes: limit },
+      );
       response = await this.#deps.dispatcher.processMessage(tree, caller);
     } catch (error) {
       const e = toKmsError(error);
-      if (e.code === 'ERR_KMS_INTERNAL') this.#deps.server.logger.error('KMIP request failed', { error: e.cause ?? e });
-      this.#deps.dispatcher.audit?.record({ user: caller.user, operation: 'message', uid: '', status: 'failure', reason: reasonName(e.reason), source: caller.source });
+      if (e.code === 'ERR_KMS_INTERNAL')
+        this.#deps.server.logger.error('KMIP request failed', { error: e.cause ?? e });
+      this.#deps.dispatcher.audit?.record({
+        user: caller.user,
+        operation: 'message',
+        uid: '',
+        status: 'failure',
+        reason: reasonName(e.reason),
+        source: caller.source,
+      });
       this.#kmipError(res, encoding, 200, e.message);
       return;
     }
     send(res, 200, CONTENT_TYPES[encoding], encodeWire(response, encoding));
   }
 
-  #kmipError(res: ServerResponse, encoding: KmipEncoding, status: number, message: string, close = false): void {
+  #kmipError(
+    res: ServerResponse,
+    encoding: KmipEncoding,
+    status: number,
+    message: string,
+    close = false,
+  ): void {
     const tree = encodeResponseMessage(invalidMessageResponse({ major: 2, minor: 1 }, message));
     send(res, status, CONTENT_TYPES[encoding], encodeWire(tree, encoding), close);
   }
@@ -309,7 +397,12 @@ export class HttpListener {
 
 function routeLabel(path: string): string {
   if (path.startsWith('/access/list/')) return '/access/list';
-  if (['/kmip/2_1', '/kmip', '/health', '/version', '/metrics', '/openapi.json', '/me'].includes(path) || path.startsWith('/access/'))
+  if (
+    ['/kmip/2_1', '/kmip', '/health', '/version', '/metrics', '/openapi.json', '/me'].includes(
+      path,
+    ) ||
+    path.startsWith('/access/')
+  )
     return path;
   return 'other';
 }

@@ -35,9 +35,21 @@ export class KeyEncryptionKey {
     this.#cipher = provider.aead.cipher('aes-256-gcm', key);
     const info = (s: string): Uint8Array => encoder.encode(s);
     this.fingerprint = toHex(
-      provider.kdf.hkdf('sha256', key, new Uint8Array(0), info('custos-kms kek fingerprint v1'), 16),
+      provider.kdf.hkdf(
+        'sha256',
+        key,
+        new Uint8Array(0),
+        info('custos-kms kek fingerprint v1'),
+        16,
+      ),
     );
-    this.auditKey = provider.kdf.hkdf('sha256', key, new Uint8Array(0), info('custos-kms audit v1'), 32);
+    this.auditKey = provider.kdf.hkdf(
+      'sha256',
+      key,
+      new Uint8Array(0),
+      info('custos-kms audit v1'),
+      32,
+    );
   }
 
   /** Encrypts `plaintext` for the object `uid`. */
@@ -68,7 +80,9 @@ function parseKeyText(text: string, where: string): Uint8Array {
     const bytes = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (bytes.length === 32) return Uint8Array.from(bytes);
   }
-  throw new ConfigError(`${where}: the key-encryption key must be 32 bytes as 64 hex digits or base64`);
+  throw new ConfigError(
+    `${where}: the key-encryption key must be 32 bytes as 64 hex digits or base64`,
+  );
 }
 
 /**
@@ -76,7 +90,11 @@ function parseKeyText(text: string, where: string): Uint8Array {
  * @throws ConfigError when it is missing, unreadable or malformed.
  */
 export function loadKek(config: KmsConfig): { kek: KeyEncryptionKey; created: string | undefined } {
-  if (config.kek.value !== '') return { kek: new KeyEncryptionKey(parseKeyText(config.kek.value, 'kek.value')), created: undefined };
+  if (config.kek.value !== '')
+    return {
+      kek: new KeyEncryptionKey(parseKeyText(config.kek.value, 'kek.value')),
+      created: undefined,
+    };
   const explicit = config.kek.file !== '';
   const file = explicit ? config.kek.file : resolve(config.dataDir, 'kek.key');
   if (existsSync(file)) {

@@ -16,7 +16,13 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const RANK: Readonly<Record<LogLevel, number>> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -44,7 +50,8 @@ export function createLogger(options: LoggerOptions, base: LogFields = {}): Logg
     if (RANK[level] < min) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg };
     for (const [k, v] of Object.entries(base)) record[k] = v;
-    if (fields !== undefined) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
+    if (fields !== undefined)
+      for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
     if (options.format === 'json') {
       write(JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     } else {
@@ -52,7 +59,9 @@ export function createLogger(options: LoggerOptions, base: LogFields = {}): Logg
       const extra = Object.entries(rest)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
-      write(`${String(time)} ${String(l).toUpperCase().padEnd(5)} ${String(m)}${extra === '' ? '' : ` ${extra}`}`);
+      write(
+        `${String(time)} ${String(l).toUpperCase().padEnd(5)} ${String(m)}${extra === '' ? '' : ` ${extra}`}`,
+      );
     }
   };
   return {

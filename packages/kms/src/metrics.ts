@@ -6,7 +6,9 @@
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 function labels(l: Readonly<Record<string, string>>): string {
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(l).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
@@ -69,9 +71,13 @@ export class Metrics {
         out.push(
           `custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: String(BUCKETS[i]) })} ${h.counts[i] as number}`,
         );
-      out.push(`custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: '+Inf' })} ${h.count}`);
+      out.push(
+        `custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: '+Inf' })} ${h.count}`,
+      );
       out.push(`custos_kms_operation_duration_seconds_sum${labels({ operation: op })} ${h.sum}`);
-      out.push(`custos_kms_operation_duration_seconds_count${labels({ operation: op })} ${h.count}`);
+      out.push(
+        `custos_kms_operation_duration_seconds_count${labels({ operation: op })} ${h.count}`,
+      );
     }
     for (const g of this.#gauges) {
       out.push(`# HELP ${g.name} ${g.help}`);

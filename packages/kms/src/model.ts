@@ -42,10 +42,11 @@ export interface ObjectRow {
   object_type: number;
   state: number;
   owner: string;
-  algorithm: number | null;
+  algorithm: number | string | null;
   length: number | null;
-  created_at: number;
-  updated_at: number;
+  /** PostgreSQL returns BIGINT columns as strings. */
+  created_at: number | string;
+  updated_at: number | string;
   version: number;
   attributes: string;
   material: Uint8Array | null;
@@ -110,14 +111,14 @@ export function toRow(record: ObjectRecord): ObjectRow {
 export function fromRow(row: ObjectRow, tags: readonly string[]): ObjectRecord {
   return {
     uid: row.uid,
-    objectType: Number(row.object_type),
-    state: Number(row.state),
+    objectType: row.object_type,
+    state: row.state,
     owner: row.owner,
     attributes: decodeAttributes(row.attributes),
     tags,
     sealed: row.material === null ? null : new Uint8Array(row.material),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
-    version: Number(row.version),
+    version: row.version,
   };
 }

@@ -34,7 +34,10 @@ export function checkKeyLength(algorithm: number | undefined, bits: number | und
       if (algorithm !== undefined && HMAC_ALGORITHMS.has(algorithm)) {
         const b = bits ?? 256;
         if (b >= 128 && b <= 4096 && b % 8 === 0) return b;
-        throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'HMAC keys are 128 to 4096 bits, whole bytes');
+        throw new KmsError(
+          'ERR_KMS_INVALID_ATTRIBUTE_VALUE',
+          'HMAC keys are 128 to 4096 bits, whole bytes',
+        );
       }
       throw new KmsError(
         'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
@@ -52,7 +55,10 @@ export async function requireCreateRight(ctx: OperationContext): Promise<void> {
   requireCreate(privileged, await ctx.writer.grantsOn(ALL_OBJECTS), ctx.user);
 }
 
-export async function create(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function create(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Create, payload, ctx.version);
   await requireCreateRight(ctx);
   const attributes: Attributes = { ...req.attributes };
@@ -60,11 +66,17 @@ export async function create(ctx: OperationContext, payload: TtlvStructure): Pro
   if (req.objectType === ObjectType.SymmetricKey) {
     const bits = checkKeyLength(attributes.cryptographicAlgorithm, attributes.cryptographicLength);
     attributes.cryptographicLength = bits;
-    object = symmetricKey(provider.random.bytes(bits / 8), attributes.cryptographicAlgorithm as number);
+    object = symmetricKey(
+      provider.random.bytes(bits / 8),
+      attributes.cryptographicAlgorithm as number,
+    );
   } else if (req.objectType === ObjectType.SecretData) {
     const bits = attributes.cryptographicLength ?? 256;
     if (bits < 8 || bits > 8192 || bits % 8 !== 0)
-      throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'secret data is 8 to 8192 bits, whole bytes');
+      throw new KmsError(
+        'ERR_KMS_INVALID_ATTRIBUTE_VALUE',
+        'secret data is 8 to 8192 bits, whole bytes',
+      );
     attributes.cryptographicLength = bits;
     object = secretData(provider.random.bytes(bits / 8), SecretDataType.Seed);
   } else {

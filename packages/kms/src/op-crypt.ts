@@ -64,16 +64,30 @@ function selectMode(loaded: LoadedObject, p: CryptographicParameters | undefined
   const mode = p?.blockCipherMode;
   if (
     algorithm === CryptographicAlgorithm.ChaCha20Poly1305 ||
-    (algorithm === CryptographicAlgorithm.ChaCha20 && (mode === undefined || mode === BlockCipherMode.AEAD))
+    (algorithm === CryptographicAlgorithm.ChaCha20 &&
+      (mode === undefined || mode === BlockCipherMode.AEAD))
   ) {
-    if (keyAlgorithm !== CryptographicAlgorithm.ChaCha20 && keyAlgorithm !== CryptographicAlgorithm.ChaCha20Poly1305 && keyAlgorithm !== CryptographicAlgorithm.AES)
-      throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', 'ChaCha20-Poly1305 needs a 256-bit ChaCha20 or AES key');
+    if (
+      keyAlgorithm !== CryptographicAlgorithm.ChaCha20 &&
+      keyAlgorithm !== CryptographicAlgorithm.ChaCha20Poly1305 &&
+      keyAlgorithm !== CryptographicAlgorithm.AES
+    )
+      throw new KmsError(
+        'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
+        'ChaCha20-Poly1305 needs a 256-bit ChaCha20 or AES key',
+      );
     return 'chacha20-poly1305';
   }
   if (algorithm !== CryptographicAlgorithm.AES || keyAlgorithm !== CryptographicAlgorithm.AES)
-    throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', `key ${loaded.record.uid} cannot encrypt with this algorithm`);
+    throw new KmsError(
+      'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
+      `key ${loaded.record.uid} cannot encrypt with this algorithm`,
+    );
   if (p?.tagLength !== undefined && p.tagLength !== 16)
-    throw new KmsError('ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS', 'only 16-byte authentication tags are supported');
+    throw new KmsError(
+      'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
+      'only 16-byte authentication tags are supported',
+    );
   switch (mode) {
     case undefined:
     case BlockCipherMode.GCM:
@@ -96,7 +110,10 @@ function cbcPadding(p: CryptographicParameters | undefined): boolean {
   const padding = p?.paddingMethod;
   if (padding === undefined || padding === PaddingMethod.PKCS5) return true;
   if (padding === PaddingMethod.None) return false;
-  throw new KmsError('ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS', 'AES-CBC padding: PKCS5 or None');
+  throw new KmsError(
+    'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
+    'AES-CBC padding: PKCS5 or None',
+  );
 }
 
 function checkKeyLength(mode: Mode, key: Uint8Array, uid: string): void {
@@ -109,14 +126,27 @@ function checkKeyLength(mode: Mode, key: Uint8Array, uid: string): void {
         : mode === 'aes-gcm-siv'
           ? n === 16 || n === 32
           : n === 16 || n === 24 || n === 32;
-  if (!ok) throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', `key ${uid} has the wrong length for ${mode}`);
+  if (!ok)
+    throw new KmsError(
+      'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
+      `key ${uid} has the wrong length for ${mode}`,
+    );
 }
 
 type Aead = ReturnType<typeof provider.aead.cipher>;
 
-function aead(loaded: LoadedObject, mode: 'aes-gcm' | 'chacha20-poly1305', key: Uint8Array): Aead | undefined {
+function aead(
+  loaded: LoadedObject,
+  mode: 'aes-gcm' | 'chacha20-poly1305',
+  key: Uint8Array,
+): Aead | undefined {
   if (mode === 'aes-gcm' && key.length === 24) return undefined;
-  const name = mode === 'chacha20-poly1305' ? 'chacha20-poly1305' : key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
+  const name =
+    mode === 'chacha20-poly1305'
+      ? 'chacha20-poly1305'
+      : key.length === 16
+        ? 'aes-128-gcm'
+        : 'aes-256-gcm';
   return loaded.key(name, () => provider.aead.cipher(name, key));
 }
 
@@ -125,7 +155,14 @@ interface Sealed {
   tag?: Uint8Array;
 }
 
-function seal(loaded: LoadedObject, mode: Mode, p: CryptographicParameters | undefined, iv: Uint8Array, data: Uint8Array, aad: Uint8Array): Sealed {
+function seal(
+  loaded: LoadedObject,
+  mode: Mode,
+  p: CryptographicParameters | undefined,
+  iv: Uint8Array,
+  data: Uint8Array,
+  aad: Uint8Array,
+): Sealed {
   const key = keyBytes(loaded.object, loaded.record.uid);
   checkKeyLength(mode, key, loaded.record.uid);
   switch (mode) {
@@ -133,7 +170,12 @@ function seal(loaded: LoadedObject, mode: Mode, p: CryptographicParameters | und
     case 'chacha20-poly1305': {
       const c = aead(loaded, mode, key);
       if (c === undefined) {
-        const r = aesGcmSeal(loaded.key('secret', () => secretKey(key)), iv, data, aad);
+        const r = aesGcmSeal(
+          loaded.key('secret', () => secretKey(key)),
+          iv,
+          data,
+          aad,
+        );
         return { data: r.ciphertext, tag: r.tag };
       }
       const r = c.sealDetached(iv, data, aad);
@@ -144,9 +186,23 @@ function seal(loaded: LoadedObject, mode: Mode, p: CryptographicParameters | und
       return { data: out.subarray(0, out.length - 16), tag: out.subarray(out.length - 16) };
     }
     case 'aes-cbc':
-      return { data: aesCbcEncrypt(loaded.key('secret', () => secretKey(key)), iv, data, cbcPadding(p)) };
+      return {
+        data: aesCbcEncrypt(
+          loaded.key('secret', () => secretKey(key)),
+          iv,
+          data,
+          cbcPadding(p),
+        ),
+      };
     case 'aes-xts':
-      return { data: aesXts('encrypt', loaded.key('secret', () => secretKey(key)), iv, data) };
+      return {
+        data: aesXts(
+          'encrypt',
+          loaded.key('secret', () => secretKey(key)),
+          iv,
+          data,
+        ),
+      };
   }
 }
 
@@ -165,8 +221,13 @@ function open(
     case 'aes-gcm':
     case 'chacha20-poly1305':
     case 'aes-gcm-siv': {
-      if (tag === undefined) throw new KmsError('ERR_KMS_MISSING_DATA', 'authenticated decryption needs the Authenticated Encryption Tag');
-      if (tag.length !== 16) throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
+      if (tag === undefined)
+        throw new KmsError(
+          'ERR_KMS_MISSING_DATA',
+          'authenticated decryption needs the Authenticated Encryption Tag',
+        );
+      if (tag.length !== 16)
+        throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
       if (mode === 'aes-gcm-siv') {
         const joined = new Uint8Array(data.length + 16);
         joined.set(data);
@@ -174,13 +235,30 @@ function open(
         return aesGcmSivOpen(key, iv, joined, aad);
       }
       const c = aead(loaded, mode, key);
-      if (c === undefined) return aesGcmOpen(loaded.key('secret', () => secretKey(key)), iv, data, tag, aad);
+      if (c === undefined)
+        return aesGcmOpen(
+          loaded.key('secret', () => secretKey(key)),
+          iv,
+          data,
+          tag,
+          aad,
+        );
       return c.openDetached(iv, data, tag, aad);
     }
     case 'aes-cbc':
-      return aesCbcDecrypt(loaded.key('secret', () => secretKey(key)), iv, data, cbcPadding(p));
+      return aesCbcDecrypt(
+        loaded.key('secret', () => secretKey(key)),
+        iv,
+        data,
+        cbcPadding(p),
+      );
     case 'aes-xts':
-      return aesXts('decrypt', loaded.key('secret', () => secretKey(key)), iv, data);
+      return aesXts(
+        'decrypt',
+        loaded.key('secret', () => secretKey(key)),
+        iv,
+        data,
+      );
   }
 }
 
@@ -191,7 +269,21 @@ function tagInData(ctx: OperationContext): boolean {
 
 const EMPTY = new Uint8Array(0);
 
-export async function encrypt(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+/** Argument errors of the cipher (data length for the mode...) are the client's bad parameters. */
+function badParameters<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError)
+      throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', error.message);
+    throw error;
+  }
+}
+
+export async function encrypt(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Encrypt, payload, ctx.version);
   refuseStreaming(req);
   if (req.data === undefined) throw new KmsError('ERR_KMS_MISSING_DATA', 'Encrypt needs Data');
@@ -203,12 +295,20 @@ export async function encrypt(ctx: OperationContext, payload: TtlvStructure): Pr
   const generated = iv === undefined;
   if (iv === undefined) iv = provider.random.bytes(IV_LENGTH[mode]);
   else if (iv.length !== IV_LENGTH[mode])
-    throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', `${mode} needs a ${IV_LENGTH[mode]}-byte IV`);
+    throw new KmsError(
+      'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
+      `${mode} needs a ${IV_LENGTH[mode]}-byte IV`,
+    );
   const aad = req.authenticatedEncryptionAdditionalData ?? EMPTY;
   if (!AEAD.has(mode) && aad.length > 0)
     throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', `${mode} takes no additional data`);
-  const sealed = seal(loaded, mode, p, iv, req.data, aad);
-  const out: { uniqueIdentifier: string; data: Uint8Array; ivCounterNonce?: Uint8Array; authenticatedEncryptionTag?: Uint8Array } = {
+  const sealed = badParameters(() => seal(loaded, mode, p, iv, req.data as Uint8Array, aad));
+  const out: {
+    uniqueIdentifier: string;
+    data: Uint8Array;
+    ivCounterNonce?: Uint8Array;
+    authenticatedEncryptionTag?: Uint8Array;
+  } = {
     uniqueIdentifier: loaded.record.uid,
     data: sealed.data,
   };
@@ -221,10 +321,17 @@ export async function encrypt(ctx: OperationContext, payload: TtlvStructure): Pr
       out.data = joined;
     } else out.authenticatedEncryptionTag = sealed.tag;
   }
-  return { payload: encodeResponsePayload(Operation.Encrypt, out, ctx.version), uids: [], subject: loaded.record.uid };
+  return {
+    payload: encodeResponsePayload(Operation.Encrypt, out, ctx.version),
+    uids: [],
+    subject: loaded.record.uid,
+  };
 }
 
-export async function decrypt(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function decrypt(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Decrypt, payload, ctx.version);
   refuseStreaming(req);
   if (req.data === undefined) throw new KmsError('ERR_KMS_MISSING_DATA', 'Decrypt needs Data');
@@ -233,20 +340,29 @@ export async function decrypt(ctx: OperationContext, payload: TtlvStructure): Pr
   const p = req.cryptographicParameters ?? loaded.record.attributes.cryptographicParameters;
   const mode = selectMode(loaded, p);
   const iv = req.ivCounterNonce;
-  if (iv === undefined) throw new KmsError('ERR_KMS_MISSING_IV', 'Decrypt needs the IV/Counter/Nonce');
+  if (iv === undefined)
+    throw new KmsError('ERR_KMS_MISSING_IV', 'Decrypt needs the IV/Counter/Nonce');
   if (iv.length !== IV_LENGTH[mode])
-    throw new KmsError('ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS', `${mode} needs a ${IV_LENGTH[mode]}-byte IV`);
+    throw new KmsError(
+      'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
+      `${mode} needs a ${IV_LENGTH[mode]}-byte IV`,
+    );
   let data = req.data;
   let tag = req.authenticatedEncryptionTag;
   if (AEAD.has(mode) && tag === undefined && tagInData(ctx)) {
-    if (data.length < 16) throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
+    if (data.length < 16)
+      throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
     tag = data.subarray(data.length - 16);
     data = data.subarray(0, data.length - 16);
   }
   const aad = req.authenticatedEncryptionAdditionalData ?? EMPTY;
-  const plain = open(loaded, mode, p, iv, data, tag, aad);
+  const plain = badParameters(() => open(loaded, mode, p, iv, data, tag, aad));
   return {
-    payload: encodeResponsePayload(Operation.Decrypt, { uniqueIdentifier: loaded.record.uid, data: plain }, ctx.version),
+    payload: encodeResponsePayload(
+      Operation.Decrypt,
+      { uniqueIdentifier: loaded.record.uid, data: plain },
+      ctx.version,
+    ),
     uids: [],
     subject: loaded.record.uid,
   };

@@ -32,7 +32,10 @@ const KDF_HASHES: ReadonlyMap<number, 'sha256' | 'sha384' | 'sha512'> = new Map(
 
 export const PBKDF2_DEFAULT_ITERATIONS = 600_000;
 
-export async function deriveKey(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function deriveKey(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.DeriveKey, payload, ctx.version);
   await requireCreateRight(ctx);
   if (req.uniqueIdentifiers.length !== 1)
@@ -44,22 +47,39 @@ export async function deriveKey(ctx: OperationContext, payload: TtlvStructure): 
   const h = p.cryptographicParameters?.hashingAlgorithm ?? HashingAlgorithm.SHA_256;
   const hash = KDF_HASHES.get(h);
   if (hash === undefined)
-    throw new KmsError('ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS', 'key derivation hashes are SHA-256, SHA-384 and SHA-512');
+    throw new KmsError(
+      'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
+      'key derivation hashes are SHA-256, SHA-384 and SHA-512',
+    );
   const a = { ...req.attributes };
   let bits: number;
-  if (req.objectType === ObjectType.SymmetricKey) bits = checkKeyLength(a.cryptographicAlgorithm, a.cryptographicLength);
+  if (req.objectType === ObjectType.SymmetricKey)
+    bits = checkKeyLength(a.cryptographicAlgorithm, a.cryptographicLength);
   else if (req.objectType === ObjectType.SecretData) {
     bits = a.cryptographicLength ?? 256;
     if (bits < 8 || bits > 8192 || bits % 8 !== 0)
-      throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'secret data is 8 to 8192 bits, whole bytes');
-  } else throw new KmsError('ERR_KMS_ILLEGAL_OBJECT_TYPE', 'Derive Key makes symmetric keys and secret data');
+      throw new KmsError(
+        'ERR_KMS_INVALID_ATTRIBUTE_VALUE',
+        'secret data is 8 to 8192 bits, whole bytes',
+      );
+  } else
+    throw new KmsError(
+      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
+      'Derive Key makes symmetric keys and secret data',
+    );
   a.cryptographicLength = bits;
   const length = bits / 8;
   let derived: Uint8Array;
   if (req.derivationMethod === DerivationMethod.HKDF) {
     if (length > 255 * (hash === 'sha256' ? 32 : hash === 'sha384' ? 48 : 64))
       throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'HKDF output too long for this hash');
-    derived = provider.kdf.hkdf(hash, secret, p.salt ?? new Uint8Array(0), p.derivationData ?? new Uint8Array(0), length);
+    derived = provider.kdf.hkdf(
+      hash,
+      secret,
+      p.salt ?? new Uint8Array(0),
+      p.derivationData ?? new Uint8Array(0),
+      length,
+    );
   } else if (req.derivationMethod === DerivationMethod.PBKDF2) {
     if (p.salt === undefined || p.salt.length < 8)
       throw new KmsError('ERR_KMS_MISSING_DATA', 'PBKDF2 needs a Salt of at least 8 bytes');
@@ -68,7 +88,10 @@ export async function deriveKey(ctx: OperationContext, payload: TtlvStructure): 
       throw new KmsError('ERR_KMS_INVALID_FIELD', 'Iteration Count must be 1 to 10 000 000');
     derived = await provider.kdf.pbkdf2(hash, secret, p.salt, iterations, length);
   } else {
-    throw new KmsError('ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS', 'Derive Key supports HKDF and PBKDF2');
+    throw new KmsError(
+      'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
+      'Derive Key supports HKDF and PBKDF2',
+    );
   }
   const object =
     req.objectType === ObjectType.SymmetricKey
@@ -79,11 +102,18 @@ export async function deriveKey(ctx: OperationContext, payload: TtlvStructure): 
     attributes: a,
     object,
     extra: {
-      links: [...(a.links ?? []), { linkType: LinkType.DerivationBaseObjectLink, linkedObjectIdentifier: base.record.uid }],
+      links: [
+        ...(a.links ?? []),
+        { linkType: LinkType.DerivationBaseObjectLink, linkedObjectIdentifier: base.record.uid },
+      ],
     },
   });
   return {
-    payload: encodeResponsePayload(Operation.DeriveKey, { uniqueIdentifier: record.uid }, ctx.version),
+    payload: encodeResponsePayload(
+      Operation.DeriveKey,
+      { uniqueIdentifier: record.uid },
+      ctx.version,
+    ),
     uids: [record.uid],
   };
 }

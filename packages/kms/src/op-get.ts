@@ -25,20 +25,33 @@ import { wrapObject } from './_wrap.ts';
 async function material(
   ctx: OperationContext,
   loaded: LoadedObject,
-  req: { keyFormatType?: number; keyWrapType?: number; keyCompressionType?: number; keyWrappingSpecification?: Parameters<typeof wrapObject>[2] },
+  req: {
+    keyFormatType?: number;
+    keyWrapType?: number;
+    keyCompressionType?: number;
+    keyWrappingSpecification?: Parameters<typeof wrapObject>[2];
+  },
 ): Promise<ManagedObject> {
   const uid = loaded.record.uid;
   const a = loaded.record.attributes;
-  if (a.extractable === false) throw new KmsError('ERR_KMS_NOT_EXTRACTABLE', `object ${uid} is not extractable`);
+  if (a.extractable === false)
+    throw new KmsError('ERR_KMS_NOT_EXTRACTABLE', `object ${uid} is not extractable`);
   if (a.sensitive === true && req.keyWrappingSpecification === undefined)
-    throw new KmsError('ERR_KMS_SENSITIVE', `object ${uid} is sensitive: it can only leave wrapped`);
+    throw new KmsError(
+      'ERR_KMS_SENSITIVE',
+      `object ${uid} is sensitive: it can only leave wrapped`,
+    );
   if (req.keyCompressionType !== undefined)
     throw new KmsError('ERR_KMS_FEATURE_NOT_SUPPORTED', 'key compression is not supported');
   const object = loaded.object;
-  if (object === undefined) throw new KmsError('ERR_KMS_OBJECT_DESTROYED', `object ${uid} is destroyed`);
+  if (object === undefined)
+    throw new KmsError('ERR_KMS_OBJECT_DESTROYED', `object ${uid} is destroyed`);
   if (req.keyWrapType === KeyWrapType.AsRegistered) {
     if (req.keyWrappingSpecification !== undefined)
-      throw new KmsError('ERR_KMS_INVALID_FIELD', 'Key Wrap Type As Registered excludes a Key Wrapping Specification');
+      throw new KmsError(
+        'ERR_KMS_INVALID_FIELD',
+        'Key Wrap Type As Registered excludes a Key Wrapping Specification',
+      );
     return object;
   }
   const formatted = inFormat(object, req.keyFormatType, uid);
@@ -61,7 +74,10 @@ export async function get(ctx: OperationContext, payload: TtlvStructure): Promis
   };
 }
 
-export async function exportObject(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function exportObject(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Export, payload, ctx.version);
   const loaded = await ctx.object(req.uniqueIdentifier, 'export', 'read');
   const object = await material(ctx, loaded, req);

@@ -41,10 +41,18 @@ const DATE_KEYS: ReadonlySet<Key> = new Set<Key>([
 ]);
 
 /** Keys matched by the database query or handled specially. */
-const SQL_KEYS: ReadonlySet<Key> = new Set<Key>(['objectType', 'cryptographicAlgorithm', 'cryptographicLength', 'names', 'state', 'cryptographicUsageMask', 'uniqueIdentifier']);
+const SQL_KEYS: ReadonlySet<Key> = new Set<Key>([
+  'objectType',
+  'cryptographicAlgorithm',
+  'cryptographicLength',
+  'names',
+  'state',
+  'cryptographicUsageMask',
+  'uniqueIdentifier',
+]);
 
 function encoded(key: Key, value: unknown): string {
-  return encodeAttributes({ [key]: value } as Attributes);
+  return encodeAttributes({ [key]: value });
 }
 
 function matchesInMemory(
@@ -55,7 +63,8 @@ function matchesInMemory(
 ): boolean {
   const a = record.attributes;
   if (criteria.state !== undefined && effectiveState(record, now) !== criteria.state) return false;
-  if (criteria.uniqueIdentifier !== undefined && criteria.uniqueIdentifier !== record.uid) return false;
+  if (criteria.uniqueIdentifier !== undefined && criteria.uniqueIdentifier !== record.uid)
+    return false;
   const mask = criteria.cryptographicUsageMask;
   if (mask !== undefined && ((a.cryptographicUsageMask ?? 0) & mask) !== mask) return false;
   for (const key of attributeKeys(criteria)) {
@@ -80,19 +89,36 @@ function matchesInMemory(
   return true;
 }
 
-export async function locate(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function locate(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Locate, payload, ctx.version);
-  const { attributes: criteria, tags } = extractTags(req.attributes, ctx.config.vendorIdentification);
-  const max = Math.min(req.maximumItems ?? ctx.config.limits.locateMaxItems, ctx.config.limits.locateMaxItems);
+  const { attributes: criteria, tags } = extractTags(
+    req.attributes,
+    ctx.config.vendorIdentification,
+  );
+  const max = Math.min(
+    req.maximumItems ?? ctx.config.limits.locateMaxItems,
+    ctx.config.limits.locateMaxItems,
+  );
   const offset = req.offsetItems ?? 0;
-  if (max < 0 || offset < 0) throw new KmsError('ERR_KMS_INVALID_FIELD', 'Maximum Items and Offset Items must not be negative');
+  if (max < 0 || offset < 0)
+    throw new KmsError(
+      'ERR_KMS_INVALID_FIELD',
+      'Maximum Items and Offset Items must not be negative',
+    );
   const destroyedStates = [State.Destroyed, State.DestroyedCompromised] as number[];
   const reader = ctx.tx ?? ctx.server.repo.store;
   const found = await reader.locate({
     user: ctx.user,
     ...(criteria.objectType === undefined ? {} : { objectType: criteria.objectType }),
-    ...(criteria.state !== undefined && destroyedStates.includes(criteria.state) ? { states: [criteria.state] } : {}),
-    ...(criteria.cryptographicAlgorithm === undefined ? {} : { algorithm: criteria.cryptographicAlgorithm }),
+    ...(criteria.state !== undefined && destroyedStates.includes(criteria.state)
+      ? { states: [criteria.state] }
+      : {}),
+    ...(criteria.cryptographicAlgorithm === undefined
+      ? {}
+      : { algorithm: criteria.cryptographicAlgorithm }),
     ...(criteria.cryptographicLength === undefined ? {} : { length: criteria.cryptographicLength }),
     tags: tags ?? [],
     names: (criteria.names ?? []).map((n) => n.nameValue),
@@ -101,7 +127,9 @@ export async function locate(ctx: OperationContext, payload: TtlvStructure): Pro
   const ends = req.rangeEnds;
   const matched = found.filter((r) => matchesInMemory(r, criteria, ends, ctx.now));
   const page = matched.slice(offset, offset + max).map((r) => r.uid);
-  const response: { locatedItems?: number; uniqueIdentifiers: string[] } = { uniqueIdentifiers: page };
+  const response: { locatedItems?: number; uniqueIdentifiers: string[] } = {
+    uniqueIdentifiers: page,
+  };
   // Located Items exists from KMIP 1.3 on.
   if (ctx.version.major > 1 || ctx.version.minor >= 3) response.locatedItems = matched.length;
   return {

@@ -44,11 +44,16 @@ function hmacHash(loaded: LoadedObject, params: CryptographicParameters | undefi
   const h = params?.hashingAlgorithm;
   const byHash = h === undefined ? undefined : BY_HASH.get(h);
   if (byHash !== undefined) return byHash;
-  throw new KmsError('ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS', 'MAC supports HMAC-SHA-256, HMAC-SHA-384 and HMAC-SHA-512');
+  throw new KmsError(
+    'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
+    'MAC supports HMAC-SHA-256, HMAC-SHA-384 and HMAC-SHA-512',
+  );
 }
 
 function macKey(loaded: LoadedObject, hash: HmacHash): ReturnType<typeof provider.mac.hmacKey> {
-  return loaded.key(`hmac-${hash}`, () => provider.mac.hmacKey(hash, keyBytes(loaded.object, loaded.record.uid)));
+  return loaded.key(`hmac-${hash}`, () =>
+    provider.mac.hmacKey(hash, keyBytes(loaded.object, loaded.record.uid)),
+  );
 }
 
 export async function mac(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
@@ -59,24 +64,37 @@ export async function mac(ctx: OperationContext, payload: TtlvStructure): Promis
   checkUsageMask(loaded.record, CryptographicUsageMask.MACGenerate, 'MAC generation');
   const macData = macKey(loaded, hmacHash(loaded, req.cryptographicParameters)).compute(req.data);
   return {
-    payload: encodeResponsePayload(Operation.MAC, { uniqueIdentifier: loaded.record.uid, macData }, ctx.version),
+    payload: encodeResponsePayload(
+      Operation.MAC,
+      { uniqueIdentifier: loaded.record.uid, macData },
+      ctx.version,
+    ),
     uids: [],
     subject: loaded.record.uid,
   };
 }
 
-export async function macVerify(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function macVerify(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.MACVerify, payload, ctx.version);
   refuseStreaming(req);
   if (req.data === undefined || req.macData === undefined)
     throw new KmsError('ERR_KMS_MISSING_DATA', 'MAC Verify needs Data and MAC Data');
   const loaded = await ctx.object(req.uniqueIdentifier, 'mac', 'process');
   checkUsageMask(loaded.record, CryptographicUsageMask.MACVerify, 'MAC verification');
-  const ok = macKey(loaded, hmacHash(loaded, req.cryptographicParameters)).verify(req.data, req.macData);
+  const ok = macKey(loaded, hmacHash(loaded, req.cryptographicParameters)).verify(
+    req.data,
+    req.macData,
+  );
   return {
     payload: encodeResponsePayload(
       Operation.MACVerify,
-      { uniqueIdentifier: loaded.record.uid, validityIndicator: ok ? ValidityIndicator.Valid : ValidityIndicator.Invalid },
+      {
+        uniqueIdentifier: loaded.record.uid,
+        validityIndicator: ok ? ValidityIndicator.Valid : ValidityIndicator.Invalid,
+      },
       ctx.version,
     ),
     uids: [],

@@ -25,11 +25,15 @@ function checkObjectType(declared: number, object: ManagedObject): void {
     throw new KmsError('ERR_KMS_INVALID_FIELD', 'Object Type does not match the object');
   if (object.kind === 'SymmetricKey' || object.kind === 'SecretData') {
     const kv = object.keyBlock.keyValue;
-    if (kv === undefined) throw new KmsError('ERR_KMS_KEY_VALUE_NOT_PRESENT', 'the object has no Key Value');
+    if (kv === undefined)
+      throw new KmsError('ERR_KMS_KEY_VALUE_NOT_PRESENT', 'the object has no Key Value');
   }
 }
 
-export async function register(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function register(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Register, payload, ctx.version);
   await requireCreateRight(ctx);
   checkObjectType(req.objectType, req.object);
@@ -41,12 +45,19 @@ export async function register(ctx: OperationContext, payload: TtlvStructure): P
     object: normalizeObject(req.object, uidHint),
   });
   return {
-    payload: encodeResponsePayload(Operation.Register, { uniqueIdentifier: record.uid }, ctx.version),
+    payload: encodeResponsePayload(
+      Operation.Register,
+      { uniqueIdentifier: record.uid },
+      ctx.version,
+    ),
     uids: [record.uid],
   };
 }
 
-export async function importObject(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function importObject(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Import, payload, ctx.version);
   if (typeof req.uniqueIdentifier !== 'string')
     throw new KmsError('ERR_KMS_INVALID_FIELD', 'Import needs a text Unique Identifier');
@@ -55,7 +66,10 @@ export async function importObject(ctx: OperationContext, payload: TtlvStructure
   const existing = await ctx.writer.getObject(uid, { lock: true });
   if (existing !== undefined) {
     if (req.replaceExisting !== true)
-      throw new KmsError('ERR_KMS_ALREADY_EXISTS', `object ${uid} exists: set Replace Existing to replace it`);
+      throw new KmsError(
+        'ERR_KMS_ALREADY_EXISTS',
+        `object ${uid} exists: set Replace Existing to replace it`,
+      );
     if (existing.owner !== ctx.user)
       throw new KmsError('ERR_KMS_PERMISSION_DENIED', `${ctx.user} may not replace object ${uid}`);
   } else await requireCreateRight(ctx);
@@ -63,7 +77,10 @@ export async function importObject(ctx: OperationContext, payload: TtlvStructure
   const wrapType = req.keyWrapType ?? KeyWrapType.NotWrapped;
   if (wrapType === KeyWrapType.NotWrapped) object = await unwrapObject(ctx, object);
   else if (wrapType !== KeyWrapType.AsRegistered)
-    throw new KmsError('ERR_KMS_KEY_WRAP_TYPE_NOT_SUPPORTED', 'Key Wrap Type must be Not Wrapped or As Registered');
+    throw new KmsError(
+      'ERR_KMS_KEY_WRAP_TYPE_NOT_SUPPORTED',
+      'Key Wrap Type must be Not Wrapped or As Registered',
+    );
   const { uniqueIdentifier: _ignored, ...attributes } = req.attributes;
   let grants: Awaited<ReturnType<typeof ctx.writer.grantsOn>> = [];
   if (existing !== undefined) {

@@ -44,7 +44,10 @@ const INHERITED: readonly (keyof Attributes)[] = [
   'rotateOffset',
 ];
 
-export async function reKey(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export async function reKey(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.ReKey, payload, ctx.version);
   const old = await ctx.object(req.uniqueIdentifier, 'rekey', 'read', true);
   await requireCreateRight(ctx);
@@ -57,14 +60,19 @@ export async function reKey(ctx: OperationContext, payload: TtlvStructure): Prom
   const offset = req.offset ?? 0;
   const switchAt = new Date(ctx.now.getTime() + offset * 1000);
   const inherited: Attributes = {};
-  for (const k of INHERITED) if (r.attributes[k] !== undefined) (inherited as Record<string, unknown>)[k] = r.attributes[k];
+  for (const k of INHERITED)
+    if (r.attributes[k] !== undefined) (inherited as Record<string, unknown>)[k] = r.attributes[k];
   const userTags = r.tags.filter((t) => !t.startsWith('_'));
   const requested: Attributes = { ...inherited, ...(req.attributes ?? {}) };
   if (userTags.length > 0)
-    requested.vendorAttributes = [...(requested.vendorAttributes ?? []), tagAttribute(userTags, ctx.config.vendorIdentification)];
+    requested.vendorAttributes = [
+      ...(requested.vendorAttributes ?? []),
+      tagAttribute(userTags, ctx.config.vendorIdentification),
+    ];
   requested.activationDate = switchAt;
   const links = (r.attributes.links ?? []).filter(
-    (l) => l.linkType !== LinkType.ReplacementObjectLink && l.linkType !== LinkType.ReplacedObjectLink,
+    (l) =>
+      l.linkType !== LinkType.ReplacementObjectLink && l.linkType !== LinkType.ReplacedObjectLink,
   );
   const fresh = await insertNewObject(ctx, {
     objectType: ObjectType.SymmetricKey,
@@ -75,10 +83,14 @@ export async function reKey(ctx: OperationContext, payload: TtlvStructure): Prom
       rotateGeneration: (r.attributes.rotateGeneration ?? 0) + 1,
     },
   });
-  for (const g of await ctx.writer.grantsOn(r.uid)) await ctx.writer.setGrant(fresh.uid, g.user, g.operations);
+  for (const g of await ctx.writer.grantsOn(r.uid))
+    await ctx.writer.setGrant(fresh.uid, g.user, g.operations);
   const oldAttributes: Attributes = {
     ...r.attributes,
-    links: [...(r.attributes.links ?? []), { linkType: LinkType.ReplacementObjectLink, linkedObjectIdentifier: fresh.uid }],
+    links: [
+      ...(r.attributes.links ?? []),
+      { linkType: LinkType.ReplacementObjectLink, linkedObjectIdentifier: fresh.uid },
+    ],
   };
   delete oldAttributes.names;
   const state = effectiveState(r, ctx.now);

@@ -44,7 +44,8 @@ const OBJECT_TYPES = [
 export function query(operations: () => readonly number[]) {
   return (ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> => {
     const req = decodeRequestPayload(Operation.Query, payload, ctx.version);
-    const out: { operations?: number[]; objectTypes?: number[]; vendorIdentification?: string } = {};
+    const out: { operations?: number[]; objectTypes?: number[]; vendorIdentification?: string } =
+      {};
     for (const f of req.queryFunctions) {
       if (f === QueryFunction.QueryOperations) out.operations = [...operations()];
       else if (f === QueryFunction.QueryObjects) out.objectTypes = [...OBJECT_TYPES];
@@ -52,11 +53,17 @@ export function query(operations: () => readonly number[]) {
         out.vendorIdentification = `${ctx.config.vendorIdentification} ${ctx.server.version}`;
       // Other query functions have nothing to report: their answer is empty (KMIP 2.1 §6.1.37).
     }
-    return Promise.resolve({ payload: encodeResponsePayload(Operation.Query, out, ctx.version), uids: [] });
+    return Promise.resolve({
+      payload: encodeResponsePayload(Operation.Query, out, ctx.version),
+      uids: [],
+    });
   };
 }
 
-export function discoverVersions(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export function discoverVersions(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.DiscoverVersions, payload, ctx.version);
   const asked = req.protocolVersions ?? [];
   const protocolVersions =
@@ -70,18 +77,28 @@ export function discoverVersions(ctx: OperationContext, payload: TtlvStructure):
 /** Largest RNG Retrieve answer. */
 const MAX_RANDOM = 1 << 20;
 
-export function rngRetrieve(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
+export function rngRetrieve(
+  ctx: OperationContext,
+  payload: TtlvStructure,
+): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.RNGRetrieve, payload, ctx.version);
   if (req.dataLength < 1 || req.dataLength > MAX_RANDOM)
     throw new KmsError('ERR_KMS_INVALID_FIELD', `Data Length must be 1 to ${MAX_RANDOM} bytes`);
   return Promise.resolve({
-    payload: encodeResponsePayload(Operation.RNGRetrieve, { data: provider.random.bytes(req.dataLength) }, ctx.version),
+    payload: encodeResponsePayload(
+      Operation.RNGRetrieve,
+      { data: provider.random.bytes(req.dataLength) },
+      ctx.version,
+    ),
     uids: [],
   });
 }
 
 /** Hash names of `@custos/crypto` by KMIP Hashing Algorithm. */
-export const HASHES: ReadonlyMap<number, 'sha256' | 'sha384' | 'sha512' | 'sha3-256' | 'sha3-384' | 'sha3-512'> = new Map([
+export const HASHES: ReadonlyMap<
+  number,
+  'sha256' | 'sha384' | 'sha512' | 'sha3-256' | 'sha3-384' | 'sha3-512'
+> = new Map([
   [HashingAlgorithm.SHA_256, 'sha256'],
   [HashingAlgorithm.SHA_384, 'sha384'],
   [HashingAlgorithm.SHA_512, 'sha512'],
@@ -91,9 +108,20 @@ export const HASHES: ReadonlyMap<number, 'sha256' | 'sha384' | 'sha512' | 'sha3-
 ] as const);
 
 /** @throws KmsError FeatureNotSupported for multi-part (streamed) requests. */
-export function refuseStreaming(req: { correlationValue?: Uint8Array; initIndicator?: boolean; finalIndicator?: boolean }): void {
-  if (req.correlationValue !== undefined || req.initIndicator !== undefined || req.finalIndicator !== undefined)
-    throw new KmsError('ERR_KMS_FEATURE_NOT_SUPPORTED', 'multi-part (streamed) operations are not supported');
+export function refuseStreaming(req: {
+  correlationValue?: Uint8Array;
+  initIndicator?: boolean;
+  finalIndicator?: boolean;
+}): void {
+  if (
+    req.correlationValue !== undefined ||
+    req.initIndicator !== undefined ||
+    req.finalIndicator !== undefined
+  )
+    throw new KmsError(
+      'ERR_KMS_FEATURE_NOT_SUPPORTED',
+      'multi-part (streamed) operations are not supported',
+    );
 }
 
 export function hash(ctx: OperationContext, payload: TtlvStructure): Promise<OperationResult> {
@@ -102,10 +130,17 @@ export function hash(ctx: OperationContext, payload: TtlvStructure): Promise<Ope
   const h = req.cryptographicParameters.hashingAlgorithm;
   const name = h === undefined ? undefined : HASHES.get(h);
   if (name === undefined)
-    throw new KmsError('ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS', 'Hash supports SHA-256/384/512 and SHA3-256/384/512');
+    throw new KmsError(
+      'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
+      'Hash supports SHA-256/384/512 and SHA3-256/384/512',
+    );
   if (req.data === undefined) throw new KmsError('ERR_KMS_MISSING_DATA', 'Hash needs Data');
   return Promise.resolve({
-    payload: encodeResponsePayload(Operation.Hash, { data: provider.hash.digest(name, req.data) }, ctx.version),
+    payload: encodeResponsePayload(
+      Operation.Hash,
+      { data: provider.hash.digest(name, req.data) },
+      ctx.version,
+    ),
     uids: [],
   });
 }

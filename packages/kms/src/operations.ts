@@ -5,7 +5,14 @@
  */
 import { Operation, type TtlvStructure } from '@custos/kmip';
 import type { OperationContext, OperationResult } from './context.ts';
-import { addAttribute, deleteAttribute, getAttributeList, getAttributes, modifyAttribute, setAttribute } from './op-attributes.ts';
+import {
+  addAttribute,
+  deleteAttribute,
+  getAttributeList,
+  getAttributes,
+  modifyAttribute,
+  setAttribute,
+} from './op-attributes.ts';
 import { create } from './op-create.ts';
 import { decrypt, encrypt } from './op-crypt.ts';
 import { deriveKey } from './op-derive.ts';
@@ -48,7 +55,12 @@ add(Operation.DeleteAttribute, 'deleteattribute', true, deleteAttribute);
 add(Operation.Activate, 'activate', true, activate);
 add(Operation.Revoke, 'revoke', true, revoke);
 add(Operation.Destroy, 'destroy', true, destroy);
-add(Operation.Query, 'query', false, query(() => specs.map((s) => s.code).sort((a, b) => a - b)));
+add(
+  Operation.Query,
+  'query',
+  false,
+  query(() => specs.map((s) => s.code).sort((a, b) => a - b)),
+);
 add(Operation.DiscoverVersions, 'discoverversions', false, discoverVersions);
 add(Operation.Encrypt, 'encrypt', false, encrypt);
 add(Operation.Decrypt, 'decrypt', false, decrypt);

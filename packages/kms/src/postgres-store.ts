@@ -21,7 +21,14 @@ import {
   locateSql,
   migrations,
 } from './_sql.ts';
-import type { AuditRow, Grant, LocateQuery, Store, StoreReader, StoreTransaction } from './store.ts';
+import type {
+  AuditRow,
+  Grant,
+  LocateQuery,
+  Store,
+  StoreReader,
+  StoreTransaction,
+} from './store.ts';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -31,12 +38,22 @@ export interface PostgresStoreOptions {
   schema: string;
   maxConnections: number;
   logger: Logger;
+  /**
+   * Make every cached read wait for a round trip on the change-feed connection, so that a
+   * change committed elsewhere before the request is always seen (default true). False trades
+   * that for throughput: changes then reach other instances within the feed's latency.
+   */
+  strictCache?: boolean;
 }
 
 /** Connection failures and server shutdowns: the database is unavailable, not the request wrong. */
 function unavailable(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'].includes(code)))
+  if (
+    typeof code === 'string' &&
+    (/^(08|57P0)/.test(code) ||
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))
+  )
     return new KmsError('ERR_KMS_UNAVAILABLE', 'the database is unavailable', { cause: error });
   return error;
 }
@@ -50,7 +67,11 @@ async function q(db: Queryable, sql: string, params: unknown[] = []): Promise<Ro
 }
 
 function grant(r: Row): Grant {
-  return { uid: r['uid'] as string, user: r['user_id'] as string, operations: decodeOperations(r['operations'] as string) };
+  return {
+    uid: r['uid'] as string,
+    user: r['user_id'] as string,
+    operations: decodeOperations(r['operations'] as string),
+  };
 }
 
 class Reader implements StoreReader {
@@ -66,7 +87,11 @@ class Reader implements StoreReader {
     if (rows.length === 0) return [];
     const uids = rows.map((r) => r['uid'] as string);
     const tags = new Map<string, string[]>();
-    for (const t of await q(this.db, `SELECT uid, tag FROM ${this.p}tags WHERE uid = ANY($1) ORDER BY tag`, [uids])) {
+    for (const t of await q(
+      this.db,
+      `SELECT uid, tag FROM ${this.p}tags WHERE uid = ANY($1) ORDER BY tag`,
+      [uids],
+    )) {
       const list = tags.get(t['uid'] as string) ?? [];
       list.push(t['tag'] as string);
       tags.set(t['uid'] as string, list);
@@ -89,16 +114,32 @@ class Reader implements StoreReader {
   }
 
   async grantsOn(uid: string): Promise<Grant[]> {
-    return (await q(this.db, `SELECT uid, user_id, operations FROM ${this.p}grants WHERE uid = $1 ORDER BY user_id`, [uid])).map(grant);
+    return (
+      await q(
+        this.db,
+        `SELECT uid, user_id, operations FROM ${this.p}grants WHERE uid = $1 ORDER BY user_id`,
+        [uid],
+      )
+    ).map(grant);
   }
 
   async grantsOf(user: string): Promise<Grant[]> {
-    return (await q(this.db, `SELECT uid, user_id, operations FROM ${this.p}grants WHERE user_id = $1 ORDER BY uid`, [user])).map(grant);
+    return (
+      await q(
+        this.db,
+        `SELECT uid, user_id, operations FROM ${this.p}grants WHERE user_id = $1 ORDER BY uid`,
+        [user],
+      )
+    ).map(grant);
   }
 
   async ownedBy(user: string): Promise<ObjectRecord[]> {
     return this.records(
-      await q(this.db, `SELECT ${OBJECT_COLUMNS} FROM ${this.p}objects WHERE owner = $1 ORDER BY created_at, uid`, [user]),
+      await q(
+        this.db,
+        `SELECT ${OBJECT_COLUMNS} FROM ${this.p}objects WHERE owner = $1 ORDER BY seq`,
+        [user],
+      ),
     );
   }
 }
@@ -111,10 +152,16 @@ class Transaction extends Reader implements StoreTransaction {
     await q(this.db, `DELETE FROM ${this.p}names WHERE uid = $1`, [record.uid]);
     const tags = [...new Set(record.tags)];
     if (tags.length > 0)
-      await q(this.db, `INSERT INTO ${this.p}tags (uid, tag) SELECT $1, unnest($2::text[])`, [record.uid, tags]);
+      await q(this.db, `INSERT INTO ${this.p}tags (uid, tag) SELECT $1, unnest($2::text[])`, [
+        record.uid,
+        tags,
+      ]);
     const names = nameValues(record.attributes);
     if (names.length > 0)
-      await q(this.db, `INSERT INTO ${this.p}names (uid, name) SELECT $1, unnest($2::text[])`, [record.uid, names]);
+      await q(this.db, `INSERT INTO ${this.p}names (uid, name) SELECT $1, unnest($2::text[])`, [
+        record.uid,
+        names,
+      ]);
   }
 
   async insertObject(record: ObjectRecord): Promise<void> {
@@ -123,9 +170,22 @@ class Transaction extends Reader implements StoreTransaction {
       this.db,
       `INSERT INTO ${this.p}objects (${OBJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (uid) DO NOTHING RETURNING uid`,
-      [r.uid, r.object_type, r.state, r.owner, r.algorithm, r.length, r.created_at, r.updated_at, r.version, r.attributes, r.material],
+      [
+        r.uid,
+        r.object_type,
+        r.state,
+        r.owner,
+        r.algorithm,
+        r.length,
+        r.created_at,
+        r.updated_at,
+        r.version,
+        r.attributes,
+        r.material,
+      ],
     );
-    if (rows.length === 0) throw new KmsError('ERR_KMS_ALREADY_EXISTS', `object ${r.uid} already exists`);
+    if (rows.length === 0)
+      throw new KmsError('ERR_KMS_ALREADY_EXISTS', `object ${r.uid} already exists`);
     await this.#writeSide(record);
     this.touched.add(r.uid);
   }
@@ -136,7 +196,19 @@ class Transaction extends Reader implements StoreTransaction {
       this.db,
       `UPDATE ${this.p}objects SET object_type = $2, state = $3, owner = $4, algorithm = $5, length = $6,
         created_at = $7, updated_at = $8, version = $9, attributes = $10, material = $11 WHERE uid = $1`,
-      [r.uid, r.object_type, r.state, r.owner, r.algorithm, r.length, r.created_at, r.updated_at, r.version, r.attributes, r.material],
+      [
+        r.uid,
+        r.object_type,
+        r.state,
+        r.owner,
+        r.algorithm,
+        r.length,
+        r.created_at,
+        r.updated_at,
+        r.version,
+        r.attributes,
+        r.material,
+      ],
     );
     await this.#writeSide(record);
     this.touched.add(r.uid);
@@ -149,7 +221,8 @@ class Transaction extends Reader implements StoreTransaction {
   }
 
   async setGrant(uid: string, user: string, operations: readonly string[]): Promise<void> {
-    if (operations.length === 0) await q(this.db, `DELETE FROM ${this.p}grants WHERE uid = $1 AND user_id = $2`, [uid, user]);
+    if (operations.length === 0)
+      await q(this.db, `DELETE FROM ${this.p}grants WHERE uid = $1 AND user_id = $2`, [uid, user]);
     else
       await q(
         this.db,
@@ -204,6 +277,9 @@ export class PostgresStore extends Reader implements Store {
   #live = false;
   #closed = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
+  #syncing: Promise<void> | undefined;
+  #nextSync: Promise<void> | undefined;
+  readonly #strict: boolean;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     super(pool, `"${options.schema}".`);
@@ -211,11 +287,16 @@ export class PostgresStore extends Reader implements Store {
     this.#url = options.url;
     this.#channel = `custos_kms_${options.schema}`.slice(0, 63);
     this.#logger = options.logger;
+    this.#strict = options.strictCache ?? true;
   }
 
   /** Connects, migrates and starts listening for changes. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections,
+      application_name: 'custos-kms',
+    });
     pool.on('error', (error) => {
       options.logger.warn('idle PostgreSQL connection failed', { reason: error.message });
     });
@@ -238,22 +319,30 @@ export class PostgresStore extends Reader implements Store {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`custos_kms_migrate:${schema}`]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `custos_kms_migrate:${schema}`,
+      ]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${this.p}schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL, description TEXT NOT NULL)`,
       );
-      const current = Number(((await client.query(`SELECT MAX(version) AS v FROM ${this.p}schema_migrations`)).rows[0] as Row)['v'] ?? 0);
+      const current = Number(
+        (
+          (await client.query(`SELECT MAX(version) AS v FROM ${this.p}schema_migrations`))
+            .rows[0] as Row
+        )['v'] ?? 0,
+      );
       if (current > SCHEMA_VERSION)
-        throw new Error(`database schema version ${current} is newer than this server (${SCHEMA_VERSION}): upgrade the server`);
+        throw new Error(
+          `database schema version ${current} is newer than this server (${SCHEMA_VERSION}): upgrade the server`,
+        );
       for (const m of migrations('postgresql')) {
         if (m.version <= current) continue;
         for (const statement of m.sql(this.p)) await client.query(statement);
-        await client.query(`INSERT INTO ${this.p}schema_migrations (version, applied_at, description) VALUES ($1, $2, $3)`, [
-          m.version,
-          Date.now(),
-          m.description,
-        ]);
+        await client.query(
+          `INSERT INTO ${this.p}schema_migrations (version, applied_at, description) VALUES ($1, $2, $3)`,
+          [m.version, Date.now(), m.description],
+        );
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -265,7 +354,10 @@ export class PostgresStore extends Reader implements Store {
   }
 
   async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      application_name: 'custos-kms-listen',
+    });
     const lost = (reason: string): void => {
       if (this.#listenClient !== client) return;
       this.#listenClient = undefined;
@@ -273,7 +365,9 @@ export class PostgresStore extends Reader implements Store {
       this.#emit(null);
       client.end().catch(() => undefined);
       if (this.#closed) return;
-      this.#logger.warn('lost the PostgreSQL change feed; caches are bypassed until it is back', { reason });
+      this.#logger.warn('lost the PostgreSQL change feed; caches are bypassed until it is back', {
+        reason,
+      });
       this.#retry = setTimeout(() => {
         this.#retry = undefined;
         this.#listen().catch((error: unknown) => {
@@ -308,6 +402,38 @@ export class PostgresStore extends Reader implements Store {
 
   #emit(uid: string | null): void {
     for (const l of this.#listeners) l(uid);
+  }
+
+  /**
+   * Notification barrier: a query on the LISTEN connection. PostgreSQL delivers the
+   * notifications queued for a session at the end of each of its transactions, before the
+   * answer, so once this query returns every NOTIFY committed before it started has been
+   * handled. Concurrent callers share one round trip; a caller arriving while one is in flight
+   * waits for the next (the one in flight may have started before its request).
+   */
+  syncRemoteChanges(): Promise<void> {
+    if (!this.#strict) return Promise.resolve();
+    if (this.#syncing === undefined) {
+      this.#syncing = this.#barrier().finally(() => {
+        this.#syncing = undefined;
+      });
+      return this.#syncing;
+    }
+    this.#nextSync ??= this.#syncing.then(() => {
+      this.#nextSync = undefined;
+      return this.syncRemoteChanges();
+    });
+    return this.#nextSync;
+  }
+
+  async #barrier(): Promise<void> {
+    const client = this.#listenClient;
+    if (client === undefined || !this.#live) return;
+    try {
+      await client.query('SELECT 1');
+    } catch {
+      // The feed is down: `remoteChangesLive` is false now and callers read the database.
+    }
   }
 
   onRemoteChange(listener: (uid: string | null) => void): void {
@@ -362,27 +488,51 @@ export class PostgresStore extends Reader implements Store {
       this.#pool,
       `INSERT INTO ${this.p}audit (chain, seq, at, user_id, operation, uid, status, reason, source, prev, mac)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
-      [col('chain'), col('seq'), col('at'), col('user'), col('operation'), col('uid'), col('status'), col('reason'), col('source'), col('prev'), col('mac')],
+      [
+        col('chain'),
+        col('seq'),
+        col('at'),
+        col('user'),
+        col('operation'),
+        col('uid'),
+        col('status'),
+        col('reason'),
+        col('source'),
+        col('prev'),
+        col('mac'),
+      ],
     );
   }
 
   async lastAudit(chain: string): Promise<AuditRow | undefined> {
-    const rows = await q(this.#pool, `SELECT * FROM ${this.p}audit WHERE chain = $1 ORDER BY seq DESC LIMIT 1`, [chain]);
+    const rows = await q(
+      this.#pool,
+      `SELECT * FROM ${this.p}audit WHERE chain = $1 ORDER BY seq DESC LIMIT 1`,
+      [chain],
+    );
     return rows[0] === undefined ? undefined : auditRow(rows[0]);
   }
 
   async readAudit(chain: string, after: number, limit: number): Promise<AuditRow[]> {
     return (
-      await q(this.#pool, `SELECT * FROM ${this.p}audit WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [chain, after, limit])
+      await q(
+        this.#pool,
+        `SELECT * FROM ${this.p}audit WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [chain, after, limit],
+      )
     ).map(auditRow);
   }
 
   async auditChains(): Promise<string[]> {
-    return (await q(this.#pool, `SELECT DISTINCT chain FROM ${this.p}audit ORDER BY chain`)).map((r) => r['chain'] as string);
+    return (await q(this.#pool, `SELECT DISTINCT chain FROM ${this.p}audit ORDER BY chain`)).map(
+      (r) => r['chain'] as string,
+    );
   }
 
   async getParameter(name: string): Promise<string | undefined> {
-    const rows = await q(this.#pool, `SELECT value FROM ${this.p}parameters WHERE name = $1`, [name]);
+    const rows = await q(this.#pool, `SELECT value FROM ${this.p}parameters WHERE name = $1`, [
+      name,
+    ]);
     return rows[0] === undefined ? undefined : (rows[0]['value'] as string);
   }
 

@@ -78,6 +78,11 @@ export class Repository {
     });
   }
 
+  // A method, so that the value is read again after an await (it changes when the feed drops).
+  #live(): boolean {
+    return this.store.remoteChangesLive;
+  }
+
   /** Cache statistics for /metrics. */
   get stats(): { entries: number; hits: number; misses: number } {
     return { entries: this.#entries.size, hits: this.#hits, misses: this.#misses };
@@ -85,6 +90,8 @@ export class Repository {
 
   /** The object outside any transaction (cached). */
   async load(uid: string): Promise<LoadedObject | undefined> {
+    if (this.#max > 0 && this.store.syncRemoteChanges !== undefined)
+      await this.store.syncRemoteChanges();
     const now = Date.now();
     const useCache = this.#max > 0 && this.store.remoteChangesLive;
     if (useCache) {
@@ -103,7 +110,7 @@ export class Repository {
     if (record === undefined) return undefined;
     const grants = await this.store.grantsOn(uid);
     const loaded = new LoadedObject(record, grants, this.kek);
-    if (useCache && generation === this.#generation && this.store.remoteChangesLive) {
+    if (useCache && generation === this.#generation && this.#live()) {
       this.#entries.set(uid, { loaded, expires: now + this.#ttl });
       if (this.#entries.size > this.#max) {
         const oldest = this.#entries.keys().next().value;
@@ -114,11 +121,7 @@ export class Repository {
   }
 
   /** The object inside a transaction (never cached). */
-  async loadIn(
-    tx: StoreTransaction,
-    uid: string,
-    lock = false,
-  ): Promise<LoadedObject | undefined> {
+  async loadIn(tx: StoreTransaction, uid: string, lock = false): Promise<LoadedObject | undefined> {
     const record = await tx.getObject(uid, { lock });
     if (record === undefined) return undefined;
     return new LoadedObject(record, await tx.grantsOn(uid), this.kek);

@@ -46,9 +46,10 @@ export function initialState(attributes: Attributes, now: Date): number {
  *   and before its Protect Stop Date;
  * - `process`: processes protected data (Decrypt, MAC Verify, unwrap): Active, Deactivated or
  *   Compromised, from its Process Start Date on;
- * - `read`: reads the object (Get, Export, Get Attributes): anything but Destroyed.
+ * - `read`: reads the object (Get, Export, attribute changes): anything but Destroyed;
+ * - `metadata`: reads the attributes only (Get Attributes): any state, destroyed included.
  */
-export type KeyUse = 'protect' | 'process' | 'read';
+export type KeyUse = 'protect' | 'process' | 'read' | 'metadata';
 
 const STATE_NAMES: Readonly<Record<number, string>> = {
   [State.PreActive]: 'Pre-Active',
@@ -65,6 +66,7 @@ export function stateName(state: number): string {
 
 /** @throws KmsError when the object's state or dates forbid `use`. */
 export function checkUsable(record: ObjectRecord, use: KeyUse, now: Date): void {
+  if (use === 'metadata') return;
   const state = effectiveState(record, now);
   if (state === State.Destroyed || state === State.DestroyedCompromised)
     throw new KmsError('ERR_KMS_OBJECT_DESTROYED', `object ${record.uid} is destroyed`);
@@ -77,13 +79,19 @@ export function checkUsable(record: ObjectRecord, use: KeyUse, now: Date): void 
         `object ${record.uid} is ${stateName(state)}: only an Active key may protect data`,
       );
     if (a.protectStopDate !== undefined && a.protectStopDate <= now)
-      throw new KmsError('ERR_KMS_WRONG_STATE', `object ${record.uid} is past its Protect Stop Date`);
+      throw new KmsError(
+        'ERR_KMS_WRONG_STATE',
+        `object ${record.uid} is past its Protect Stop Date`,
+      );
     return;
   }
   if (state === State.PreActive)
     throw new KmsError('ERR_KMS_WRONG_STATE', `object ${record.uid} is Pre-Active`);
   if (a.processStartDate !== undefined && a.processStartDate > now)
-    throw new KmsError('ERR_KMS_WRONG_STATE', `object ${record.uid} is before its Process Start Date`);
+    throw new KmsError(
+      'ERR_KMS_WRONG_STATE',
+      `object ${record.uid} is before its Process Start Date`,
+    );
 }
 
 /** @throws KmsError ERR_KMS_INCOMPATIBLE_USAGE_MASK when the mask lacks `bit`. */
@@ -228,18 +236,32 @@ export function checkCreationAttributes(a: Attributes): void {
   for (const k of attributeKeys(a)) {
     if (k === 'uniqueIdentifier') continue;
     if (SERVER_ONLY.has(k))
-      throw new KmsError('ERR_KMS_ATTRIBUTE_READ_ONLY', `${attributeLabel(k)} is set by the server`);
+      throw new KmsError(
+        'ERR_KMS_ATTRIBUTE_READ_ONLY',
+        `${attributeLabel(k)} is set by the server`,
+      );
   }
 }
 
 /** @throws KmsError when the client may not change `key`. */
-export function checkModifiable(key: Key, record: ObjectRecord, now: Date, deleting: boolean): void {
+export function checkModifiable(
+  key: Key,
+  record: ObjectRecord,
+  now: Date,
+  deleting: boolean,
+): void {
   const allowed = deleting ? CLIENT_DELETABLE : CLIENT_MODIFIABLE;
   if (!allowed.has(key))
-    throw new KmsError('ERR_KMS_ATTRIBUTE_READ_ONLY', `${attributeLabel(key)} cannot be ${deleting ? 'deleted' : 'changed'} by a client`);
+    throw new KmsError(
+      'ERR_KMS_ATTRIBUTE_READ_ONLY',
+      `${attributeLabel(key)} cannot be ${deleting ? 'deleted' : 'changed'} by a client`,
+    );
   // Activation Date may only move while the object is still Pre-Active (KMIP 2.1 §4.1).
   if (key === 'activationDate' && effectiveState(record, now) !== State.PreActive)
-    throw new KmsError('ERR_KMS_ATTRIBUTE_READ_ONLY', 'Activation Date cannot change once the object is active');
+    throw new KmsError(
+      'ERR_KMS_ATTRIBUTE_READ_ONLY',
+      'Activation Date cannot change once the object is active',
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,7 +269,10 @@ export function checkModifiable(key: Key, record: ObjectRecord, now: Date, delet
 
 /** Vendor identifications whose `tag` attribute is read as tags. */
 export function isTagAttribute(v: VendorAttribute, vendor: string): boolean {
-  return v.attributeName === 'tag' && (v.vendorIdentification === vendor || v.vendorIdentification === 'cosmian');
+  return (
+    v.attributeName === 'tag' &&
+    (v.vendorIdentification === vendor || v.vendorIdentification === 'cosmian')
+  );
 }
 
 /** System tag of an object type (`_kk` symmetric key, `_sd` secret data...). */
@@ -283,7 +308,8 @@ export function parseTagValue(v: VendorAttribute): string[] {
     } catch {
       throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'tags must be a JSON array of strings');
     }
-  } else throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'tags must be a JSON array of strings');
+  } else
+    throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'tags must be a JSON array of strings');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -292,7 +318,7 @@ export function parseTagValue(v: VendorAttribute): string[] {
   }
   if (!Array.isArray(parsed) || !parsed.every((t) => typeof t === 'string'))
     throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'tags must be a JSON array of strings');
-  return parsed as string[];
+  return parsed;
 }
 
 /** @throws KmsError for a tag a client may not set. */
@@ -301,12 +327,18 @@ export function checkUserTags(tags: readonly string[]): void {
     if (t === '' || t.length > 256)
       throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'tags are 1 to 256 characters');
     if (t.startsWith('_'))
-      throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', `tag "${t.slice(0, 40)}": tags starting with "_" are reserved`);
+      throw new KmsError(
+        'ERR_KMS_INVALID_ATTRIBUTE_VALUE',
+        `tag "${t.slice(0, 40)}": tags starting with "_" are reserved`,
+      );
   }
 }
 
 /** Splits the tag vendor attributes out of `attributes`: returns the rest and the tags found. */
-export function extractTags(attributes: Attributes, vendor: string): { attributes: Attributes; tags: string[] | undefined } {
+export function extractTags(
+  attributes: Attributes,
+  vendor: string,
+): { attributes: Attributes; tags: string[] | undefined } {
   const vendorAttributes = attributes.vendorAttributes;
   if (vendorAttributes === undefined) return { attributes, tags: undefined };
   let tags: string[] | undefined;
@@ -366,10 +398,25 @@ const V1_ATTRIBUTES: readonly (readonly Key[])[] = [
     'contactInformation',
     'lastChangeDate',
   ],
-  ['certificateLength', 'x509CertificateIdentifier', 'x509CertificateSubject', 'x509CertificateIssuer', 'digitalSignatureAlgorithm', 'fresh'],
+  [
+    'certificateLength',
+    'x509CertificateIdentifier',
+    'x509CertificateSubject',
+    'x509CertificateIssuer',
+    'digitalSignatureAlgorithm',
+    'fresh',
+  ],
   ['alternativeNames', 'keyValuePresent', 'keyValueLocations', 'originalCreationDate'],
   ['randomNumberGenerator'],
-  ['pkcs12FriendlyName', 'description', 'comment', 'sensitive', 'alwaysSensitive', 'extractable', 'neverExtractable'],
+  [
+    'pkcs12FriendlyName',
+    'description',
+    'comment',
+    'sensitive',
+    'alwaysSensitive',
+    'extractable',
+    'neverExtractable',
+  ],
 ];
 
 /**

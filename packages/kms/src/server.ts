@@ -24,7 +24,9 @@ import { loadTls } from './tls.ts';
 /** Version string of this server (`/version`, Query). */
 export const SERVER_VERSION: string = (() => {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return `custos-kms ${pkg.version ?? '0.0.0'}`;
   } catch {
     return 'custos-kms';
@@ -50,18 +52,30 @@ export interface StartOptions {
 }
 
 /** Opens the store of a configuration and checks that the KEK is the one it was written with. */
-export async function openStore(config: KmsConfig, kek: KeyEncryptionKey, logger: Logger): Promise<Store> {
+export async function openStore(
+  config: KmsConfig,
+  kek: KeyEncryptionKey,
+  logger: Logger,
+): Promise<Store> {
   let store: Store;
   if (config.db.type === 'sqlite') store = SqliteStore.open({ path: config.db.sqlitePath });
   else {
     const { PostgresStore } = await import('./postgres-store.ts');
-    store = await PostgresStore.open({ url: config.db.url, schema: config.db.schema, maxConnections: config.db.maxConnections, logger });
+    store = await PostgresStore.open({
+      url: config.db.url,
+      schema: config.db.schema,
+      maxConnections: config.db.maxConnections,
+      logger,
+      strictCache: config.db.cacheSync,
+    });
   }
   try {
     const known = await store.getParameter('kek_fingerprint');
     if (known === undefined) await store.setParameter('kek_fingerprint', kek.fingerprint);
     else if (known !== kek.fingerprint)
-      throw new ConfigError('the key-encryption key does not match the one this database was written with');
+      throw new ConfigError(
+        'the key-encryption key does not match the one this database was written with',
+      );
   } catch (error) {
     await store.close();
     throw error;
@@ -73,27 +87,53 @@ export async function openStore(config: KmsConfig, kek: KeyEncryptionKey, logger
  * Starts a server.
  * @throws ConfigError (bad configuration, KEK mismatch) or the listen error (port in use).
  */
-export async function startServer(config: KmsConfig, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: KmsConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.log);
   const { kek, created } = loadKek(config);
   if (created !== undefined)
-    logger.warn('generated a new key-encryption key: back it up and keep it apart from the database', { file: created });
+    logger.warn(
+      'generated a new key-encryption key: back it up and keep it apart from the database',
+      { file: created },
+    );
   const tls = loadTls(config);
   const store = await openStore(config, kek, logger);
-  const repo = new Repository(store, kek, { maxEntries: config.db.cacheMaxEntries, ttlMs: config.db.cacheTtlMs });
+  const repo = new Repository(store, kek, {
+    maxEntries: config.db.cacheMaxEntries,
+    ttlMs: config.db.cacheTtlMs,
+  });
   const port = config.http.enabled ? config.http.port : config.socket.port;
   const instance =
-    config.instanceId !== '' ? config.instanceId : port === 0 ? `${hostname()}-${globalThis.crypto.randomUUID().slice(0, 8)}` : `${hostname()}:${port}`;
+    config.instanceId !== ''
+      ? config.instanceId
+      : port === 0
+        ? `${hostname()}-${globalThis.crypto.randomUUID().slice(0, 8)}`
+        : `${hostname()}:${port}`;
   const audit = config.audit.enabled
     ? await AuditLog.open(store, kek.auditKey, instance, config.audit.flushIntervalMs, logger)
     : undefined;
-  const state: ServerState = { config, repo, logger: logger.child({ instance }), audit, startedAt: new Date(), version: SERVER_VERSION };
+  const state: ServerState = {
+    config,
+    repo,
+    logger: logger.child({ instance }),
+    audit,
+    startedAt: new Date(),
+    version: SERVER_VERSION,
+  };
   const metrics = new Metrics();
   metrics.gauge('custos_kms_cache_entries', 'Objects in the cache.', () => repo.stats.entries);
   metrics.gauge('custos_kms_cache_hits', 'Cache hits since start.', () => repo.stats.hits);
   metrics.gauge('custos_kms_cache_misses', 'Cache misses since start.', () => repo.stats.misses);
-  metrics.gauge('custos_kms_audit_records_written', 'Audit records written since start.', () => audit?.written ?? 0);
-  metrics.gauge('custos_kms_uptime_seconds', 'Seconds since start.', () => Math.floor((Date.now() - state.startedAt.getTime()) / 1000));
+  metrics.gauge(
+    'custos_kms_audit_records_written',
+    'Audit records written since start.',
+    () => audit?.written ?? 0,
+  );
+  metrics.gauge('custos_kms_uptime_seconds', 'Seconds since start.', () =>
+    Math.floor((Date.now() - state.startedAt.getTime()) / 1000),
+  );
   const dispatcher = new Dispatcher(state, metrics);
   const auth = new Authenticator(config, logger);
   const health = async (): Promise<{ ok: boolean; latencyMs: number }> => {
@@ -111,7 +151,10 @@ export async function startServer(config: KmsConfig, options: StartOptions = {})
   let socketPort: number | undefined;
   try {
     if (config.http.enabled) {
-      http = new HttpListener({ server: state, dispatcher, auth, metrics, health }, config.http.tls ? tls : undefined);
+      http = new HttpListener(
+        { server: state, dispatcher, auth, metrics, health },
+        config.http.tls ? tls : undefined,
+      );
       httpPort = await http.listen();
     }
     if (config.socket.enabled) {
@@ -126,14 +169,22 @@ export async function startServer(config: KmsConfig, options: StartOptions = {})
     throw error;
   }
   const scheme = config.http.tls ? 'https' : 'http';
-  const host = config.http.hostname === '0.0.0.0' || config.http.hostname === '::' ? '127.0.0.1' : config.http.hostname;
-  const url = httpPort === undefined ? undefined : `${scheme}://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
+  const host =
+    config.http.hostname === '0.0.0.0' || config.http.hostname === '::'
+      ? '127.0.0.1'
+      : config.http.hostname;
+  const url =
+    httpPort === undefined
+      ? undefined
+      : `${scheme}://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
   state.logger.info('custos KMS started', {
     version: SERVER_VERSION,
     http: url,
     socket: socketPort,
     database: store.kind,
-    authentication: auth.required ? 'required' : `none (every request is ${config.defaultUsername})`,
+    authentication: auth.required
+      ? 'required'
+      : `none (every request is ${config.defaultUsername})`,
   });
   let closing: Promise<void> | undefined;
   return {

@@ -10,7 +10,7 @@
  * resynchronized; a well-framed but invalid message gets an error response and the connection
  * stays open.
  */
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { createServer, type PeerCertificate, type Server, type TLSSocket } from 'node:tls';
 import {
   decodeTtlv,
   encodeResponseMessage,
@@ -35,10 +35,13 @@ export class SocketListener {
     this.#state = state;
     this.#dispatcher = dispatcher;
     this.#auth = auth;
-    this.server = createServer({ ...tls.options, requestCert: true, rejectUnauthorized: true }, (socket) => {
-      this.#connection(socket);
-    });
-    this.server.on('tlsClientError', (error) => {
+    this.server = createServer(
+      { ...tls.options, requestCert: true, rejectUnauthorized: true },
+      (socket) => {
+        this.#connection(socket);
+      },
+    );
+    this.server.on('tlsClientError', (error: Error) => {
       state.logger.debug('KMIP TLS handshake failed', { reason: error.message });
     });
   }
@@ -71,17 +74,21 @@ export class SocketListener {
   #connection(socket: TLSSocket): void {
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
-    socket.on('error', (error) => {
+    socket.on('error', (error: Error) => {
       this.#state.logger.debug('KMIP connection error', { reason: error.message });
     });
     socket.setTimeout(this.#state.config.socket.idleTimeoutMs, () => socket.end());
-    const cert = socket.getPeerCertificate();
+    // An empty object when the client sent no certificate, whatever the types say.
+    const cert: Partial<PeerCertificate> = socket.getPeerCertificate();
     const cnRaw: unknown = cert.subject?.CN;
-    const cn = typeof cnRaw === 'string' ? cnRaw : Array.isArray(cnRaw) ? String(cnRaw[0]) : undefined;
+    const cn =
+      typeof cnRaw === 'string' ? cnRaw : Array.isArray(cnRaw) ? String(cnRaw[0]) : undefined;
     const source = `socket ${socket.remoteAddress ?? 'unknown'}`;
     let pending: Buffer = Buffer.alloc(0);
     let busy = false;
     const max = this.#state.config.limits.maxMessageBytes;
+    // A function, so that the state is read again after each await.
+    const open = (): boolean => !socket.destroyed;
 
     const fail = (message: string): void => {
       const tree = encodeResponseMessage(invalidMessageResponse({ major: 1, minor: 0 }, message));
@@ -93,7 +100,7 @@ export class SocketListener {
       if (busy) return;
       busy = true;
       try {
-        while (pending.length >= 8 && !socket.destroyed) {
+        while (pending.length >= 8 && open()) {
           let length: number;
           try {
             length = ttlvMessageLength(pending.subarray(0, 8));
@@ -111,19 +118,25 @@ export class SocketListener {
           let response: Uint8Array;
           try {
             const user = await this.#auth.authenticate({ certificateCN: cn });
-            const tree = decodeTtlv(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength), { maxBytes: max });
+            const tree = decodeTtlv(
+              new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength),
+              { maxBytes: max },
+            );
             response = encodeTtlv(await this.#dispatcher.processMessage(tree, { user, source }));
           } catch (error) {
             const e = toKmsError(error);
-            if (e.code === 'ERR_KMS_INTERNAL') this.#state.logger.error('KMIP socket request failed', { error: e.cause ?? e });
-            response = encodeTtlv(encodeResponseMessage(invalidMessageResponse({ major: 1, minor: 0 }, e.message)));
+            if (e.code === 'ERR_KMS_INTERNAL')
+              this.#state.logger.error('KMIP socket request failed', { error: e.cause ?? e });
+            response = encodeTtlv(
+              encodeResponseMessage(invalidMessageResponse({ major: 1, minor: 0 }, e.message)),
+            );
           }
-          if (!socket.destroyed) socket.write(response);
+          if (open()) socket.write(response);
         }
       } finally {
         busy = false;
       }
-      if (pending.length >= 8 && !socket.destroyed) void pump();
+      if (pending.length >= 8 && open()) void pump();
     };
 
     socket.on('data', (chunk: Buffer) => {

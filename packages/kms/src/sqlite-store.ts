@@ -72,8 +72,7 @@ class Reader implements StoreReader {
 
   getObject(uid: string): Promise<ObjectRecord | undefined> {
     const row = this.st.get(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE uid = ?`).get(uid) as
-      | Row
-      | undefined;
+      Row | undefined;
     return Promise.resolve(row === undefined ? undefined : this.record(row));
   }
 
@@ -99,7 +98,7 @@ class Reader implements StoreReader {
 
   ownedBy(user: string): Promise<ObjectRecord[]> {
     const rows = this.st
-      .get(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE owner = ? ORDER BY created_at, uid`)
+      .get(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE owner = ? ORDER BY seq`)
       .all(user) as Row[];
     return Promise.resolve(rows.map((r) => this.record(r)));
   }
@@ -135,9 +134,14 @@ class Transaction extends Reader implements StoreTransaction {
     const r = toRow(record);
     const exists = this.st.get('SELECT 1 FROM objects WHERE uid = ?').get(r.uid);
     if (exists !== undefined)
-      return Promise.reject(new KmsError('ERR_KMS_ALREADY_EXISTS', `object ${r.uid} already exists`));
+      return Promise.reject(
+        new KmsError('ERR_KMS_ALREADY_EXISTS', `object ${r.uid} already exists`),
+      );
     this.st
-      .get(`INSERT INTO objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .get(
+        `INSERT INTO objects (seq, ${OBJECT_COLUMNS})
+         VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM objects), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(
         r.uid,
         r.object_type,
@@ -295,7 +299,19 @@ export class SqliteStore extends Reader implements Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const r of rows)
-        insert.run(r.chain, r.seq, r.at, r.user, r.operation, r.uid, r.status, r.reason, r.source, r.prev, r.mac);
+        insert.run(
+          r.chain,
+          r.seq,
+          r.at,
+          r.user,
+          r.operation,
+          r.uid,
+          r.status,
+          r.reason,
+          r.source,
+          r.prev,
+          r.mac,
+        );
       return Promise.resolve();
     });
   }
@@ -322,9 +338,9 @@ export class SqliteStore extends Reader implements Store {
   }
 
   getParameter(name: string): Promise<string | undefined> {
-    const row = this.#writerStatements.get('SELECT value FROM parameters WHERE name = ?').get(name) as
-      | Row
-      | undefined;
+    const row = this.#writerStatements
+      .get('SELECT value FROM parameters WHERE name = ?')
+      .get(name) as Row | undefined;
     return Promise.resolve(row === undefined ? undefined : (row['value'] as string));
   }
 
@@ -390,11 +406,9 @@ function migrate(db: DatabaseSync): void {
     db.exec('BEGIN IMMEDIATE');
     try {
       for (const statement of m.sql('')) db.exec(statement);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)').run(
-        m.version,
-        Date.now(),
-        m.description,
-      );
+      db.prepare(
+        'INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)',
+      ).run(m.version, Date.now(), m.description);
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');

@@ -105,6 +105,11 @@ export interface Store extends StoreReader {
   onRemoteChange(listener: (uid: string | null) => void): void;
   /** False while changes from other instances may go unnoticed (caches must not be trusted). */
   readonly remoteChangesLive: boolean;
+  /**
+   * Resolves once every change committed by other instances before the call has been reported
+   * to `onRemoteChange` (absent for single-instance stores).
+   */
+  syncRemoteChanges?(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -29,7 +29,10 @@ export function loadTls(config: KmsConfig): TlsMaterial | undefined {
     options.passphrase = t.p12Password;
   } else if (t.certFile !== '') {
     const cert = read(t.certFile, 'tls.cert_file');
-    options.cert = t.chainFile === '' ? cert : Buffer.concat([cert, Buffer.from('\n'), read(t.chainFile, 'tls.chain_file')]);
+    options.cert =
+      t.chainFile === ''
+        ? cert
+        : Buffer.concat([cert, Buffer.from('\n'), read(t.chainFile, 'tls.chain_file')]);
     options.key = read(t.keyFile, 'tls.key_file');
   } else return undefined;
   if (t.clientCaFile !== '') options.ca = read(t.clientCaFile, 'tls.client_ca_file');

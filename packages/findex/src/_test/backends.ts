@@ -36,7 +36,10 @@ function unique(): string {
 }
 
 async function probeRedis(): Promise<string | false> {
-  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 500, reconnectStrategy: false } });
+  const client = createClient({
+    url: REDIS_URL,
+    socket: { connectTimeout: 500, reconnectStrategy: false },
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -119,7 +122,11 @@ export const postgresBackend: Backend = {
   skip: pgSkip,
   async open() {
     const table = `custos_findex_test_${unique()}`;
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 20, options: process.env['FINDEX_PG_SYNC'] ? undefined : '-c synchronous_commit=off' });
+    const pool = new pg.Pool({
+      connectionString: PG_URL,
+      max: 20,
+      options: process.env['FINDEX_PG_SYNC'] ? undefined : '-c synchronous_commit=off',
+    });
     pool.on('error', () => {});
     const store = new PostgresStore(pool, { table });
     await store.ensureTable();
@@ -135,4 +142,9 @@ export const postgresBackend: Backend = {
   },
 };
 
-export const backends: readonly Backend[] = [memoryBackend, sqliteBackend, redisBackend, postgresBackend];
+export const backends: readonly Backend[] = [
+  memoryBackend,
+  sqliteBackend,
+  redisBackend,
+  postgresBackend,
+];

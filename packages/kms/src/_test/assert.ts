@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { KmipResultError, ResultReason, enumName } from '@custos/kmip';
 
 /** Awaits `promise` and checks it fails with the KMIP Result Reason `reason`. */
-export async function rejectsWithReason(promise: Promise<unknown>, reason: number, message?: RegExp): Promise<void> {
+export async function rejectsWithReason(
+  promise: Promise<unknown>,
+  reason: number,
+  message?: RegExp,
+): Promise<void> {
   try {
     await promise;
   } catch (error) {

@@ -86,8 +86,17 @@ export class TestServer {
   }
 
   /** A KMIP client; `headers` carries authentication. */
-  client(options: { encoding?: KmipEncoding; headers?: Record<string, string>; path?: string; version?: { major: number; minor: number } } = {}): KmipClient {
-    const path = options.path ?? (options.encoding === undefined || options.encoding === 'json' ? '/kmip/2_1' : '/kmip');
+  client(
+    options: {
+      encoding?: KmipEncoding;
+      headers?: Record<string, string>;
+      path?: string;
+      version?: { major: number; minor: number };
+    } = {},
+  ): KmipClient {
+    const path =
+      options.path ??
+      (options.encoding === undefined || options.encoding === 'json' ? '/kmip/2_1' : '/kmip');
     return createHttpClient({
       url: `${this.url}${path}`,
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
@@ -98,17 +107,36 @@ export class TestServer {
 
   /** A client acting as `user` through an API token `token-<user>` (see `tokenSettings`). */
   as(user: string, encoding?: KmipEncoding): KmipClient {
-    return this.client({ headers: { authorization: `Bearer token-${user}` }, ...(encoding === undefined ? {} : { encoding }) });
+    return this.client({
+      headers: { authorization: `Bearer token-${user}` },
+      ...(encoding === undefined ? {} : { encoding }),
+    });
   }
 
   /** POSTs a body and returns status, content type and text. */
-  async post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; type: string; text: string; bytes: Uint8Array }> {
-    const r = await fetch(`${this.url}${path}`, { method: 'POST', body: body as BodyInit, headers: { 'content-type': 'application/json', ...headers } });
+  async post(
+    path: string,
+    body: string | Uint8Array,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; type: string; text: string; bytes: Uint8Array }> {
+    const r = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      body: body as BodyInit,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     const bytes = new Uint8Array(await r.arrayBuffer());
-    return { status: r.status, type: r.headers.get('content-type') ?? '', text: new TextDecoder().decode(bytes), bytes };
+    return {
+      status: r.status,
+      type: r.headers.get('content-type') ?? '',
+      text: new TextDecoder().decode(bytes),
+      bytes,
+    };
   }
 
-  async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; json: () => unknown }> {
+  async get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; text: string; json: () => unknown }> {
     const r = await fetch(`${this.url}${path}`, { headers });
     const text = await r.text();
     return { status: r.status, text, json: () => JSON.parse(text) as unknown };
@@ -128,7 +156,11 @@ export function tokenHash(token: string): string {
 
 /** API-token settings authenticating `Bearer token-<user>` as `<user>`. */
 export function tokenSettings(users: readonly string[]): Record<string, string> {
-  return { 'auth.api_tokens': JSON.stringify(users.map((u) => ({ user: u, sha256: tokenHash(`token-${u}`) }))) };
+  return {
+    'auth.api_tokens': JSON.stringify(
+      users.map((u) => ({ user: u, sha256: tokenHash(`token-${u}`) })),
+    ),
+  };
 }
 
 /** Starts a test server. */
@@ -143,7 +175,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     'log.level': 'silent',
     'audit.flush_interval_ms': '5',
     'kek.value': options.kek ?? TEST_KEK,
-    ...(schema === undefined ? {} : { 'db.type': 'postgresql', 'db.url': PG_URL, 'db.schema': schema }),
+    ...(schema === undefined
+      ? {}
+      : { 'db.type': 'postgresql', 'db.url': PG_URL, 'db.schema': schema }),
     ...options.settings,
   };
   const config = loadConfig({ env: {}, overrides });
