@@ -63,7 +63,8 @@ async function measure(name: string, corpus: Corpus, subject: Subject): Promise<
   const keywords = [...corpus.volume.keys()];
   const rand = prng(43);
   const pick = (): string => keywords[Math.floor(rand() * keywords.length)] as string;
-  for (let i = 0; i < 20; i++) await subject.search(pick());
+  // Warm-up (JIT, WASM tier-up), the same for both libraries.
+  for (let i = 0; i < 300; i++) await subject.search(pick());
   const lat: number[] = [];
   const warm: number[] = [];
   const picked = Array.from({ length: SEARCHES }, pick);

@@ -141,13 +141,20 @@ export function encodeChainPayload(entries: readonly Entry[], cellSize: number):
 
 export function encodeHeader(state: HeaderState, cellSize: number): Uint8Array {
   const out = new Uint8Array(cellSize);
-  const v = new DataView(out.buffer);
   out[0] = TYPE_LIVE;
-  v.setUint32(1, state.version);
-  v.setUint32(5, state.count);
+  _u32(out, 1, state.version);
+  _u32(out, 5, state.count);
   out.set(state.lastTag, 9);
   _writeEntries(out, HEADER_FIXED, state.tail);
   return out;
+}
+
+/** Big-endian u32 (no DataView: one is a heap object per call on this hot path). */
+function _u32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 export function encodeMovedHeader(version: number, epoch: number, cellSize: number): Uint8Array {

@@ -100,7 +100,8 @@ export class _Slot {
     this.keys = keys;
     this.dk = dk;
     this.tag = tag;
-    if (preset !== undefined) for (let i = 0; i < preset.length; i++) this.#addresses[i] = preset[i] as Uint8Array;
+    if (preset !== undefined)
+      for (let i = 0; i < preset.length; i++) this.#addresses[i] = preset[i] as Uint8Array;
     this.headerAddress = withHeader ? (this.addresses(0, 1 + first)[0] as Uint8Array) : null;
   }
 

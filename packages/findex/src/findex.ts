@@ -87,7 +87,7 @@ export interface FindexOptions {
   readonly suffix?: AffixOptions;
   /** How many link hops an exact search follows (default 2, 0 disables synonyms). */
   readonly synonymDepth?: number;
-  /** Chain cells read along with an unknown header, to finish most searches in one round trip (default 2). */
+  /** Chain cells read along with an unknown header, to finish most searches in one round trip (default 1). */
   readonly speculate?: number;
   /** Attempts of a write that keeps losing compare-and-swap races before WriteConflict (default 64). */
   readonly maxAttempts?: number;
@@ -161,7 +161,7 @@ export class Findex {
       current,
       previous,
       cellSize,
-      speculate: aint(o.speculate ?? 2, 'options.speculate', 0, 64),
+      speculate: aint(o.speculate ?? 1, 'options.speculate', 0, 64),
       maxAttempts: aint(o.maxAttempts ?? 64, 'options.maxAttempts', 1, 10_000),
       backoffBaseMs: _nonNegative(backoff['baseMs'], 'options.backoff.baseMs'),
       backoffCapMs: _nonNegative(backoff['capMs'], 'options.backoff.capMs'),

@@ -3,7 +3,7 @@
  * browsers (no `node:` import). Each call does all its work synchronously before its promise
  * settles, so every `guardedWrite` is atomic with respect to every other call.
  */
-import { bytesKey } from './_assert.ts';
+import { bytesKey, keyBytes } from './_assert.ts';
 import {
   checkAddresses,
   checkGuardedWrite,
@@ -34,26 +34,30 @@ export class InMemoryStore implements FindexStore {
   guardedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
     try {
       const args = checkGuardedWrite(guards, writes);
-      const found: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(args.guards.length);
+      const found: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
+        args.guards.length,
+      );
       let held = true;
       for (let i = 0; i < args.guards.length; i++) {
         const cell = this.#cells.get(args.guardKeys[i] as string);
         found[i] = cell;
         if (held) held = _same(cell, (args.guards[i] as Guard).expected);
       }
-      const replaced = new Set<string>();
       if (held) {
         for (let i = 0; i < args.writes.length; i++) {
           const value = (args.writes[i] as Write).value;
           const k = args.writeKeys[i] as string;
-          replaced.add(k);
           if (value === null) this.#cells.delete(k);
           else this.#cells.set(k, value.slice());
         }
       }
       // A cell this call just replaced belongs to nobody any more: hand it over without a copy.
       const current = found.map((cell, i) =>
-        cell === undefined ? null : replaced.has(args.guardKeys[i] as string) ? cell : cell.slice(),
+        cell === undefined
+          ? null
+          : this.#cells.get(args.guardKeys[i] as string) === cell
+            ? cell.slice()
+            : cell,
       );
       return Promise.resolve(current);
     } catch (error) {
@@ -71,7 +75,7 @@ export class InMemoryStore implements FindexStore {
   /** Everything stored, as [address, cell] copies: for tests that play the malicious store. */
   dump(): [Uint8Array, Uint8Array][] {
     const out: [Uint8Array, Uint8Array][] = [];
-    for (const [k, v] of this.#cells) out.push([_fromKey(k), v.slice()]);
+    for (const [k, v] of this.#cells) out.push([keyBytes(k), v.slice()]);
     return out;
   }
 
@@ -91,10 +95,4 @@ function _same(cell: Uint8Array | undefined, expected: Uint8Array | null): boole
   if (cell.length !== expected.length) return false;
   for (let i = 0; i < cell.length; i++) if (cell[i] !== expected[i]) return false;
   return true;
-}
-
-function _fromKey(key: string): Uint8Array {
-  const out = new Uint8Array(key.length);
-  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
-  return out;
 }

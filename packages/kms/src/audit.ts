@@ -1,16 +1,19 @@
 /**
- * The audit log: one record per operation (who, what, which object, result, from where), each
- * chained to the previous one by an HMAC-SHA256 under a key derived from the KEK:
+ * The audit log: one record per operation (who, what, which object, result, from where). The
+ * records written together in one flush form a batch, chained to the previous batch by an
+ * HMAC-SHA256 under a key derived from the KEK:
  *
- *   mac_n = HMAC(K_audit, mac_{n-1} || "\n" || JSON([chain, seq, at, user, operation, uid, status, reason, source]))
+ *   mac_b = HMAC(K_audit, mac_{b-1} || "\n" || JSON([[chain, seq, at, user, operation, uid, status, reason, source], ...]))
  *
- * Altering, removing or reordering a record breaks every later MAC; forging one needs the KEK.
- * Removing the newest records leaves a valid shorter chain: anchor the head (`verifyAudit`
- * prints it) somewhere else to detect truncation.
+ * Every record of batch b stores `prev` = mac_{b-1} and `mac` = mac_b. Altering, removing,
+ * inserting or reordering a record breaks its batch's MAC or the link to the next batch;
+ * forging one needs the KEK. (One MAC per batch rather than per record keeps the cost off the
+ * request path.) Removing the newest batches leaves a valid shorter chain: anchor the head
+ * (`custos audit verify` prints it) somewhere else to detect truncation.
  *
  * Each server instance writes its own chain (named by `instance_id`), so instances sharing a
- * PostgreSQL database never contend for the chain head. Records are buffered and written in
- * batches every `flush_interval_ms` (0: after every request); a crash loses at most that window.
+ * PostgreSQL database never contend for the chain head. Records are buffered and written every
+ * `flush_interval_ms` (0: as soon as possible); a crash loses at most that window.
  */
 import { provider, toHex } from '@custos/crypto';
 import type { Logger } from './log.ts';
@@ -26,23 +29,17 @@ export interface AuditEvent {
   readonly source: string;
 }
 
+type Entry = Omit<AuditRow, 'prev' | 'mac'>;
+
 const ZERO = '0'.repeat(64);
 const utf8 = new TextEncoder();
 
 type Mac = ReturnType<typeof provider.mac.hmacKey>;
 
-function macOf(mac: Mac, prev: string, r: Omit<AuditRow, 'prev' | 'mac'>): string {
-  const body = JSON.stringify([
-    r.chain,
-    r.seq,
-    r.at,
-    r.user,
-    r.operation,
-    r.uid,
-    r.status,
-    r.reason,
-    r.source,
-  ]);
+function batchMac(mac: Mac, prev: string, entries: readonly Entry[]): string {
+  const body = JSON.stringify(
+    entries.map((r) => [r.chain, r.seq, r.at, r.user, r.operation, r.uid, r.status, r.reason, r.source]),
+  );
   return toHex(mac.compute(utf8.encode(`${prev}\n${body}`)));
 }
 
@@ -54,6 +51,9 @@ export class AuditLog {
   readonly #logger: Logger;
   #seq = 0;
   #prev = ZERO;
+  /** Events not yet chained. */
+  #events: Entry[] = [];
+  /** Chained rows whose write failed (retried first). */
   #pending: AuditRow[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
@@ -101,10 +101,7 @@ export class AuditLog {
 
   /** Appends a record to the chain (written at the next flush). */
   record(event: AuditEvent): void {
-    const base = { chain: this.#chain, seq: ++this.#seq, at: Date.now(), ...event };
-    const mac = macOf(this.#mac, this.#prev, base);
-    this.#pending.push({ ...base, prev: this.#prev, mac });
-    this.#prev = mac;
+    this.#events.push({ chain: this.#chain, seq: ++this.#seq, at: Date.now(), ...event });
     if (this.#interval === 0) void this.flush();
     else
       this.#timer ??= setTimeout(() => {
@@ -116,6 +113,14 @@ export class AuditLog {
   /** Writes every pending record. Failures are logged and retried at the next flush. */
   flush(): Promise<void> {
     const run = async (): Promise<void> => {
+      if (this.#events.length > 0) {
+        const events = this.#events;
+        this.#events = [];
+        const prev = this.#prev;
+        const mac = batchMac(this.#mac, prev, events);
+        this.#prev = mac;
+        for (const e of events) this.#pending.push({ ...e, prev, mac });
+      }
       if (this.#pending.length === 0) return;
       const batch = this.#pending;
       this.#pending = [];
@@ -152,40 +157,48 @@ export interface ChainReport {
   readonly problem?: string;
 }
 
-/** Checks every chain (or one) record by record. */
-export async function verifyAudit(
-  store: Store,
-  key: Uint8Array,
-  chain?: string,
-): Promise<ChainReport[]> {
+/** Checks every chain (or one), batch by batch. */
+export async function verifyAudit(store: Store, key: Uint8Array, chain?: string): Promise<ChainReport[]> {
   const mac = provider.mac.hmacKey('sha256', key);
   const chains = chain === undefined ? await store.auditChains() : [chain];
   const out: ChainReport[] = [];
-  for (const c of chains) {
-    let prev = ZERO;
-    let expected = 1;
-    let count = 0;
-    let report: ChainReport | undefined;
-    for (;;) {
-      const rows = await store.readAudit(c, expected - 1, 1000);
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        let problem: string | undefined;
-        if (r.seq !== expected) problem = `record ${expected} is missing`;
-        else if (r.prev !== prev) problem = 'previous MAC does not match';
-        else if (macOf(mac, prev, r) !== r.mac)
-          problem = 'MAC does not match (record altered or wrong key)';
-        if (problem !== undefined) {
-          report = { chain: c, records: count, head: prev, ok: false, brokenAt: expected, problem };
-          break;
-        }
-        prev = r.mac;
-        expected++;
-        count++;
-      }
-      if (report !== undefined) break;
-    }
-    out.push(report ?? { chain: c, records: count, head: prev, ok: true });
-  }
+  for (const c of chains) out.push(await verifyChain(store, mac, c));
   return out;
+}
+
+async function verifyChain(store: Store, mac: Mac, chain: string): Promise<ChainReport> {
+  let prev = ZERO;
+  let valid = 0;
+  let next = 1;
+  let group: AuditRow[] = [];
+  const broken = (at: number, problem: string): ChainReport => ({ chain, records: valid, head: prev, ok: false, brokenAt: at, problem });
+  // Closes the batch in `group`; returns a report when it does not verify.
+  const close = (): ChainReport | undefined => {
+    const first = group[0];
+    if (first === undefined) return undefined;
+    if (first.prev !== prev) return broken(first.seq, 'previous MAC does not match (records removed or reordered)');
+    if (batchMac(mac, prev, group) !== first.mac) return broken(first.seq, 'MAC does not match (record altered or wrong key)');
+    prev = first.mac;
+    valid += group.length;
+    group = [];
+    return undefined;
+  };
+  for (;;) {
+    const rows = await store.readAudit(chain, next - 1, 1000);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const head = group[0];
+      if (head !== undefined && (r.prev !== head.prev || r.mac !== head.mac)) {
+        const bad = close();
+        if (bad !== undefined) return bad;
+      }
+      if (r.seq !== next) {
+        const bad = close();
+        return bad ?? broken(next, `record ${next} is missing`);
+      }
+      group.push(r);
+      next++;
+    }
+  }
+  return close() ?? { chain, records: valid, head: prev, ok: true };
 }

@@ -71,10 +71,14 @@ export class Authenticator {
     return this.#configured;
   }
 
-  /** The user a request acts as. @throws KmsError ERR_KMS_AUTHENTICATION */
-  async authenticate(c: Credentials): Promise<string> {
-    const user = await this.#identify(c);
-    return this.#config.forceDefaultUsername ? this.#config.defaultUsername : user;
+  /**
+   * The user a request acts as; synchronous when no authentication is configured (the common
+   * local case pays no promise).
+   * @throws (or rejects with) KmsError ERR_KMS_AUTHENTICATION
+   */
+  authenticate(c: Credentials): string | Promise<string> {
+    if (!this.#configured) return this.#config.defaultUsername;
+    return this.#identify(c).then((user) => (this.#config.forceDefaultUsername ? this.#config.defaultUsername : user));
   }
 
   async #identify(c: Credentials): Promise<string> {

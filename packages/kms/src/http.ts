@@ -188,7 +188,7 @@ export class HttpListener {
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     const m = this.#deps.metrics;
-    res.on('finish', () => {
+    res.once('finish', () => {
       m.http(routeLabel(path), res.statusCode);
     });
     // Public routes.
@@ -217,10 +217,11 @@ export class HttpListener {
     }
     let user: string;
     try {
-      user = await this.#deps.auth.authenticate({
+      const pending = this.#deps.auth.authenticate({
         authorization: req.headers.authorization,
         certificateCN: certificateCN(req),
       });
+      user = typeof pending === 'string' ? pending : await pending;
     } catch (error) {
       const e = toKmsError(error);
       res.setHeader('www-authenticate', 'Bearer');

@@ -27,15 +27,18 @@ class Histogram {
 }
 
 export class Metrics {
-  readonly #operations = new Map<string, number>();
-  readonly #http = new Map<string, number>();
+  /** Counts by a cheap key (`name status reason`); labels are built when scraped. */
+  readonly #operations = new Map<string, { labels: Readonly<Record<string, string>>; count: number }>();
+  readonly #http = new Map<string, { labels: Readonly<Record<string, string>>; count: number }>();
   readonly #latency = new Map<string, Histogram>();
   readonly #gauges: { name: string; help: string; read: () => number }[] = [];
 
   /** Counts one KMIP operation and its latency. */
   operation(name: string, status: 'success' | 'failure', reason: string, seconds: number): void {
-    const key = labels({ operation: name, status, reason });
-    this.#operations.set(key, (this.#operations.get(key) ?? 0) + 1);
+    const key = `${name} ${status} ${reason}`;
+    const counter = this.#operations.get(key);
+    if (counter === undefined) this.#operations.set(key, { labels: { operation: name, status, reason }, count: 1 });
+    else counter.count++;
     let h = this.#latency.get(name);
     if (h === undefined) {
       h = new Histogram();
@@ -46,8 +49,10 @@ export class Metrics {
 
   /** Counts one HTTP response. */
   http(route: string, status: number): void {
-    const key = labels({ route, status: String(status) });
-    this.#http.set(key, (this.#http.get(key) ?? 0) + 1);
+    const key = `${route} ${status}`;
+    const counter = this.#http.get(key);
+    if (counter === undefined) this.#http.set(key, { labels: { route, status: String(status) }, count: 1 });
+    else counter.count++;
   }
 
   /** A value read at each scrape. */
@@ -60,10 +65,12 @@ export class Metrics {
     const out: string[] = [];
     out.push('# HELP custos_kms_operations_total KMIP operations processed.');
     out.push('# TYPE custos_kms_operations_total counter');
-    for (const [k, v] of this.#operations) out.push(`custos_kms_operations_total${k} ${v}`);
+    for (const v of this.#operations.values())
+      out.push(`custos_kms_operations_total${labels(v.labels)} ${v.count}`);
     out.push('# HELP custos_kms_http_responses_total HTTP responses sent.');
     out.push('# TYPE custos_kms_http_responses_total counter');
-    for (const [k, v] of this.#http) out.push(`custos_kms_http_responses_total${k} ${v}`);
+    for (const v of this.#http.values())
+      out.push(`custos_kms_http_responses_total${labels(v.labels)} ${v.count}`);
     out.push('# HELP custos_kms_operation_duration_seconds Time to process one KMIP operation.');
     out.push('# TYPE custos_kms_operation_duration_seconds histogram');
     for (const [op, h] of this.#latency) {

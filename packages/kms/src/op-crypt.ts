@@ -269,6 +269,23 @@ function tagInData(ctx: OperationContext): boolean {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Fresh IVs cut from 4 KiB draws of the CSPRNG: one system call per ~300 encryptions instead of
+ * one each. Every byte is handed out once (a new buffer is drawn when one is used up; slices
+ * are never rewritten).
+ */
+let ivPool: Uint8Array = new Uint8Array(0);
+let ivAt = 0;
+function freshIv(length: number): Uint8Array {
+  if (ivAt + length > ivPool.length) {
+    ivPool = provider.random.bytes(4096);
+    ivAt = 0;
+  }
+  const iv = ivPool.subarray(ivAt, ivAt + length);
+  ivAt += length;
+  return iv;
+}
+
 /** Argument errors of the cipher (data length for the mode...) are the client's bad parameters. */
 function badParameters<T>(fn: () => T): T {
   try {
@@ -293,7 +310,7 @@ export async function encrypt(
   const mode = selectMode(loaded, p);
   let iv = req.ivCounterNonce;
   const generated = iv === undefined;
-  if (iv === undefined) iv = provider.random.bytes(IV_LENGTH[mode]);
+  if (iv === undefined) iv = freshIv(IV_LENGTH[mode]);
   else if (iv.length !== IV_LENGTH[mode])
     throw new KmsError(
       'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
