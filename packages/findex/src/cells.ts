@@ -45,7 +45,8 @@ export interface HeaderState {
   readonly version: number;
   readonly count: number;
   readonly lastTag: Uint8Array;
-  readonly tail: readonly Entry[];
+  /** The tail: encoded entries, back to back, without the padding. */
+  readonly tail: Uint8Array;
 }
 
 export type DecodedHeader =
@@ -55,6 +56,7 @@ export type DecodedHeader =
 export const ZERO_TAG = new Uint8Array(GCM_TAG_LENGTH);
 const TYPE_LIVE = 1;
 const TYPE_MOVED = 2;
+const EMPTY = new Uint8Array(0);
 
 export function entrySize(e: Entry): number {
   return (e.value.length < 63 ? 1 : 2) + e.value.length;
@@ -65,31 +67,83 @@ export function maxValueLength(cellSize: number): number {
   return Math.min(MAX_ENTRY_VALUE, cellSize - 2);
 }
 
-function _writeEntries(out: Uint8Array, offset: number, entries: readonly Entry[]): void {
-  let o = offset;
-  for (const e of entries) {
-    const n = e.value.length;
-    if (n < 63) out[o++] = (e.kind << 6) | n;
-    else {
-      out[o++] = (e.kind << 6) | 63;
-      out[o++] = n;
+/** Writes one encoded entry at `out[o..]`; returns the offset after it. */
+export function writeEntry(out: Uint8Array, o: number, kind: number, value: Uint8Array): number {
+  const n = value.length;
+  if (n < 63) out[o++] = (kind << 6) | n;
+  else {
+    out[o++] = (kind << 6) | 63;
+    out[o++] = n;
+  }
+  out.set(value, o);
+  return o + n;
+}
+
+/**
+ * Entries encoded back to back (a *run*), the form in which writes carry them: packing a run
+ * into cells is then a walk over its bytes and a copy, with no object per entry.
+ */
+export function encodeEntries(entries: readonly Entry[]): Uint8Array {
+  let size = 0;
+  for (const e of entries) size += entrySize(e);
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const e of entries) o = writeEntry(out, o, e.kind, e.value);
+  return out;
+}
+
+/**
+ * A growable run of encoded entries: what a write batch accumulates per domain keyword. Values
+ * are copied in as they are pushed (the caller may reuse its arrays afterwards). @internal
+ */
+export class _EntryRun {
+  #buf: Uint8Array;
+  #len = 0;
+
+  constructor(capacity = 48) {
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  get length(): number {
+    return this.#len;
+  }
+
+  push(kind: number, value: Uint8Array): void {
+    const need = this.#len + 2 + value.length;
+    if (need > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(need, 2 * this.#buf.length));
+      grown.set(this.#buf.subarray(0, this.#len));
+      this.#buf = grown;
     }
-    out.set(e.value, o);
-    o += n;
+    this.#len = writeEntry(this.#buf, this.#len, kind, value);
+  }
+
+  /** The encoded entries (a view, valid until the next push). */
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#len);
   }
 }
 
-/** Decodes the entries of `bytes[start..end)`; anything malformed is tampering (we wrote it). */
-export function readEntries(bytes: Uint8Array, start: number, end: number, out: Entry[]): void {
+/** Size of the encoded entry at `run[at]`. */
+function _sizeAt(run: Uint8Array, at: number): number {
+  const l = (run[at] as number) & 63;
+  return l === 63 ? 2 + (run[at + 1] as number) : 1 + l;
+}
+
+/**
+ * Checks the encoded entries of `bytes[start..end)` and returns where they stop: at the first
+ * zero byte (the padding, which must then be all zero) or at `end`. Anything malformed is
+ * tampering (only this key could have sealed the cell).
+ */
+export function entriesEnd(bytes: Uint8Array, start: number, end: number): number {
   let o = start;
   while (o < end) {
     const b = bytes[o] as number;
     if (b === 0) {
       for (let i = o + 1; i < end; i++)
         if (bytes[i] !== 0) throw new TamperDetected('malformed cell padding');
-      return;
+      return o;
     }
-    const kind = b >> 6;
     let n = b & 63;
     o++;
     if (n === 63) {
@@ -98,55 +152,97 @@ export function readEntries(bytes: Uint8Array, start: number, end: number, out: 
       if (n < 63) throw new TamperDetected('malformed cell entry');
     }
     if (o + n > end) throw new TamperDetected('malformed cell entry');
-    out.push({ kind, value: bytes.slice(o, o + n) });
+    o += n;
+  }
+  return end;
+}
+
+/**
+ * Decodes the entries of `bytes[start..end)` into `out`, values copied; anything malformed is
+ * tampering (we wrote it).
+ */
+export function readEntries(bytes: Uint8Array, start: number, end: number, out: Entry[]): void {
+  const stop = entriesEnd(bytes, start, end);
+  let o = start;
+  while (o < stop) {
+    const b = bytes[o] as number;
+    let n = b & 63;
+    o++;
+    if (n === 63) n = bytes[o++] as number;
+    out.push({ kind: b >> 6, value: bytes.slice(o, o + n) });
     o += n;
   }
 }
 
 /**
- * Splits `entries` (oldest first) into full chain cells and a tail. With a tail capacity, cells
- * are cut while what remains does not fit in the tail; without one (forward-private chains)
- * every entry goes into cells, the last one possibly partly filled.
+ * Splits a run (oldest entries first) into full chain cells and a tail, and returns the end
+ * offset of each cell (the tail starts where the last cell ends, or at 0). With a tail
+ * capacity, cells are cut while what remains does not fit in the tail; without one
+ * (forward-private chains) every entry goes into cells, the last one possibly partly filled.
+ * Entries never straddle cells.
  */
-export function packEntries(
-  entries: readonly Entry[],
+export function packRun(
+  run: Uint8Array,
   cellSize: number,
   tailCapacity: number | null,
-): { cells: Entry[][]; tail: Entry[] } {
-  let remaining = 0;
-  for (const e of entries) remaining += entrySize(e);
-  const cells: Entry[][] = [];
-  let i = 0;
-  while (i < entries.length && (tailCapacity === null || remaining > tailCapacity)) {
-    const cell: Entry[] = [];
-    let used = 0;
-    while (i < entries.length) {
-      const s = entrySize(entries[i] as Entry);
-      if (used + s > cellSize) break;
-      cell.push(entries[i] as Entry);
-      used += s;
-      i++;
+): number[] {
+  const ends: number[] = [];
+  const total = run.length;
+  let pos = 0;
+  while (pos < total && (tailCapacity === null || total - pos > tailCapacity)) {
+    const start = pos;
+    while (pos < total) {
+      const s = _sizeAt(run, pos);
+      if (pos + s - start > cellSize) break;
+      pos += s;
     }
-    remaining -= used;
-    cells.push(cell);
+    if (pos === start) throw new RangeError('an entry does not fit in a cell');
+    ends.push(pos);
   }
-  return { cells, tail: entries.slice(i) };
+  return ends;
+}
+
+/** A chain cell payload: `run[start..end)`, zero padded to `cellSize`. */
+export function chainPayload(
+  run: Uint8Array,
+  start: number,
+  end: number,
+  cellSize: number,
+): Uint8Array {
+  const out = new Uint8Array(cellSize);
+  out.set(run.subarray(start, end));
+  return out;
 }
 
 export function encodeChainPayload(entries: readonly Entry[], cellSize: number): Uint8Array {
+  const run = encodeEntries(entries);
+  return chainPayload(run, 0, run.length, cellSize);
+}
+
+/**
+ * A live header payload. The tail may be given in two parts (`tail` then `more`), so that a
+ * write appends new entries to a cached tail without first joining them.
+ */
+export function headerPayload(
+  cellSize: number,
+  version: number,
+  count: number,
+  lastTag: Uint8Array,
+  tail: Uint8Array,
+  more: Uint8Array = EMPTY,
+): Uint8Array {
   const out = new Uint8Array(cellSize);
-  _writeEntries(out, 0, entries);
+  out[0] = TYPE_LIVE;
+  _u32(out, 1, version);
+  _u32(out, 5, count);
+  out.set(lastTag, 9);
+  out.set(tail, HEADER_FIXED);
+  out.set(more, HEADER_FIXED + tail.length);
   return out;
 }
 
 export function encodeHeader(state: HeaderState, cellSize: number): Uint8Array {
-  const out = new Uint8Array(cellSize);
-  out[0] = TYPE_LIVE;
-  _u32(out, 1, state.version);
-  _u32(out, 5, state.count);
-  out.set(state.lastTag, 9);
-  _writeEntries(out, HEADER_FIXED, state.tail);
-  return out;
+  return headerPayload(cellSize, state.version, state.count, state.lastTag, state.tail);
 }
 
 /** Big-endian u32 (no DataView: one is a heap object per call on this hot path). */
@@ -157,30 +253,44 @@ function _u32(out: Uint8Array, at: number, n: number): void {
   out[at + 3] = n & 0xff;
 }
 
+function _getU32(b: Uint8Array, at: number): number {
+  return (
+    (((b[at] as number) << 24) |
+      ((b[at + 1] as number) << 16) |
+      ((b[at + 2] as number) << 8) |
+      (b[at + 3] as number)) >>>
+    0
+  );
+}
+
 export function encodeMovedHeader(version: number, epoch: number, cellSize: number): Uint8Array {
   const out = new Uint8Array(cellSize);
-  const v = new DataView(out.buffer);
   out[0] = TYPE_MOVED;
-  v.setUint32(1, version);
-  v.setUint32(5, epoch);
+  _u32(out, 1, version);
+  _u32(out, 5, epoch);
   return out;
 }
 
+/** Decodes a header payload; the tail is a view of `payload`. */
 export function decodeHeader(payload: Uint8Array): DecodedHeader {
-  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const type = payload[0];
-  const version = v.getUint32(1);
+  const version = _getU32(payload, 1);
   if (type === TYPE_MOVED) {
     for (let i = 9; i < payload.length; i++)
       if (payload[i] !== 0) throw new TamperDetected('malformed header');
-    return { type: 'moved', version, epoch: v.getUint32(5) };
+    return { type: 'moved', version, epoch: _getU32(payload, 5) };
   }
-  if (type !== TYPE_LIVE) throw new TamperDetected('malformed header');
-  const tail: Entry[] = [];
-  readEntries(payload, HEADER_FIXED, payload.length, tail);
+  if (type !== TYPE_LIVE || payload.length < HEADER_FIXED)
+    throw new TamperDetected('malformed header');
+  const end = entriesEnd(payload, HEADER_FIXED, payload.length);
   return {
     type: 'live',
-    state: { version, count: v.getUint32(5), lastTag: payload.slice(9, 25), tail },
+    state: {
+      version,
+      count: _getU32(payload, 5),
+      lastTag: payload.subarray(9, 25),
+      tail: payload.subarray(HEADER_FIXED, end),
+    },
   };
 }
 

@@ -12,21 +12,23 @@
  *
  * @internal
  */
-import { bytesEqual, bytesKey } from './_assert.ts';
+import { bytesEqual } from './_assert.ts';
 import { crypto } from './_crypto.ts';
 import {
+  _EntryRun,
   _Nonces,
   cellTag,
   chainAad,
+  chainPayload,
   decodeHeader,
-  encodeChainPayload,
-  encodeHeader,
   encodeMovedHeader,
+  entriesEnd,
   HEADER_FIXED,
   headerAad,
+  headerPayload,
   KIND_INSERT,
   openCells,
-  packEntries,
+  packRun,
   readEntries,
   sealCell,
   ZERO_TAG,
@@ -36,7 +38,7 @@ import {
 } from './cells.ts';
 import { KeyEpochMissing, RollbackDetected, TamperDetected, WriteConflict } from './errors.ts';
 import type { ForwardState } from './forward.ts';
-import { TAG_LENGTH, type _EpochKeys } from './keys.ts';
+import { TAG_LENGTH, type _EpochKeys, type _KeywordRef } from './keys.ts';
 import { REGISTRY_KEYWORD } from './keyword.ts';
 import { checkStoreResult, guardsHeld, type FindexStore, type Guard, type Write } from './store.ts';
 
@@ -62,6 +64,9 @@ interface _CacheEntry {
   readonly decoded: DecodedHeader;
 }
 
+const EMPTY = new Uint8Array(0);
+const NO_ADDRESSES: readonly Uint8Array[] = [];
+
 /** One domain keyword in one key epoch, as read from the store. */
 export class _Slot {
   readonly keys: _EpochKeys;
@@ -69,57 +74,69 @@ export class _Slot {
   readonly tag: Uint8Array;
   /** Null for forward-private chains, which have no header. */
   readonly headerAddress: Uint8Array | null;
+  /** `bytesKey(headerAddress)`: this slot's key in the header cache ('' without a header). */
+  readonly hkey: string;
   header: Uint8Array | null = null;
+  decoded: DecodedHeader | null = null;
   exists = false;
   moved: number | null = null;
   version = 0;
   count = 0;
   lastTag: Uint8Array = ZERO_TAG;
-  tail: readonly Entry[] = [];
+  /** The header's tail: encoded entries (a view of the header plaintext). */
+  tail: Uint8Array = EMPTY;
   #cells: Map<number, Uint8Array | null> | undefined;
-  /** Cell addresses by index (a sparse array: cheaper than a Map for the few a write needs). */
-  readonly #addresses: Uint8Array[] = [];
+  /** Addresses of the first cells, shared with the keyword cache (never modified). */
+  readonly #head: readonly Uint8Array[];
+  /** Further addresses by index, computed on demand (a sparse array). */
+  #more: Uint8Array[] | undefined;
 
   /** Raw chain cells read so far, by index (created on first use: writes never need it). */
   get cells(): Map<number, Uint8Array | null> {
     return (this.#cells ??= new Map());
   }
 
-  /**
-   * `preset` holds the addresses of cells 0.. computed by the caller (one AES call for a whole
-   * batch of slots); otherwise the header and `first` cells are computed here.
-   */
-  constructor(
-    keys: _EpochKeys,
-    dk: Uint8Array,
-    tag: Uint8Array,
-    withHeader: boolean,
-    first = 0,
-    preset?: readonly Uint8Array[],
-  ) {
+  /** `ref` gives the header address and first cells; null for a headerless (forward) chain. */
+  constructor(keys: _EpochKeys, dk: Uint8Array, tag: Uint8Array, ref: _KeywordRef | null) {
     this.keys = keys;
     this.dk = dk;
     this.tag = tag;
-    if (preset !== undefined)
-      for (let i = 0; i < preset.length; i++) this.#addresses[i] = preset[i] as Uint8Array;
-    this.headerAddress = withHeader ? (this.addresses(0, 1 + first)[0] as Uint8Array) : null;
+    this.#head = ref === null ? NO_ADDRESSES : ref.head;
+    this.headerAddress = ref === null ? null : (ref.head[0] as Uint8Array);
+    this.hkey = ref === null ? '' : ref.hkey;
+  }
+
+  /** Address of cell `i` (0 = header). */
+  address(i: number): Uint8Array {
+    return i < this.#head.length
+      ? (this.#head[i] as Uint8Array)
+      : (this.#more?.[i] ?? (this.addresses(i, 1)[0] as Uint8Array));
   }
 
   /** Addresses of cells [from, from + count), each computed once (one AES-ECB call per gap). */
   addresses(from: number, count: number): Uint8Array[] {
-    const known = this.#addresses;
-    let lo = from;
-    while (lo < from + count && known[lo] !== undefined) lo++;
-    let hi = from + count - 1;
-    while (hi >= lo && known[hi] !== undefined) hi--;
-    if (hi >= lo) {
-      const fresh = this.keys.addresses([{ tag: this.tag, from: lo, count: hi - lo + 1 }]);
-      for (let i = 0; i <= hi - lo; i++) known[lo + i] = fresh[i] as Uint8Array;
+    const out = new Array<Uint8Array>(count);
+    let lo = -1;
+    let hi = -1;
+    for (let i = 0; i < count; i++) {
+      const j = from + i;
+      const known = j < this.#head.length ? this.#head[j] : this.#more?.[j];
+      if (known === undefined) {
+        if (lo < 0) lo = i;
+        hi = i;
+      } else out[i] = known;
     }
-    return known.slice(from, from + count);
+    if (lo >= 0) {
+      const fresh = this.keys.addresses([{ tag: this.tag, from: from + lo, count: hi - lo + 1 }]);
+      const more = (this.#more ??= []);
+      for (let k = 0; k <= hi - lo; k++) {
+        const a = fresh[k] as Uint8Array;
+        more[from + lo + k] = a;
+        out[lo + k] = a;
+      }
+    }
+    return out;
   }
-
-  decoded: DecodedHeader | null = null;
 
   applyHeader(raw: Uint8Array | null, decoded: DecodedHeader | null): void {
     this.decoded = decoded;
@@ -130,14 +147,14 @@ export class _Slot {
       this.version = 0;
       this.count = 0;
       this.lastTag = ZERO_TAG;
-      this.tail = [];
+      this.tail = EMPTY;
     } else if (decoded.type === 'moved') {
       this.exists = true;
       this.moved = decoded.epoch;
       this.version = decoded.version;
       this.count = 0;
       this.lastTag = ZERO_TAG;
-      this.tail = [];
+      this.tail = EMPTY;
     } else {
       this.exists = true;
       this.moved = null;
@@ -153,7 +170,8 @@ export class _Slot {
 export class _Leaf {
   readonly dk: Uint8Array;
   readonly slots: _Slot[];
-  entries: Entry[] | null = null;
+  /** Once read: its entries as runs of encoded entries, oldest first (see `replay`). */
+  runs: Uint8Array[] | null = null;
 
   constructor(dk: Uint8Array, slots: _Slot[]) {
     this.dk = dk;
@@ -163,7 +181,7 @@ export class _Leaf {
   /** A cheap size estimate from the headers alone (bytes of entries), to order AND terms. */
   estimate(cellSize: number): number {
     let n = 0;
-    for (const s of this.slots) if (s.moved === null) n += s.count * cellSize + s.tail.length * 9;
+    for (const s of this.slots) if (s.moved === null) n += s.count * cellSize + s.tail.length;
     return n;
   }
 }
@@ -174,6 +192,15 @@ interface _Prepared {
   readonly writes: Write[];
   readonly header: Uint8Array | null;
   readonly state: HeaderState;
+}
+
+/** What a write appends to one domain keyword. */
+export interface _Op {
+  readonly dk: Uint8Array;
+  /** `bytesKey(dk)`. */
+  readonly name: string;
+  /** The entries, encoded (a run). */
+  readonly run: Uint8Array;
 }
 
 export class _Engine {
@@ -192,29 +219,26 @@ export class _Engine {
     return this.o.previous === null ? [this.o.current] : [this.o.previous, this.o.current];
   }
 
-  /** Header-mode slots for many domain keywords, their first addresses in one AES call. */
-  _slots(keys: _EpochKeys, dks: readonly Uint8Array[], first = 0): _Slot[] {
-    if (this.o.forward !== null) return dks.map((dk) => this._slot(keys, dk, first));
-    const tags = dks.map((dk) => keys.tag(dk));
-    const addrs = keys.addresses(tags.map((tag) => ({ tag, from: 0, count: 1 + first })));
-    return dks.map(
-      (dk, i) =>
-        new _Slot(
-          keys,
-          dk,
-          tags[i] as Uint8Array,
-          true,
-          first,
-          addrs.slice(i * (1 + first), (i + 1) * (1 + first)),
-        ),
-    );
+  /** Slots for many domain keywords (`names[i]` = `bytesKey(dks[i])` when the caller has it). */
+  _slots(keys: _EpochKeys, dks: readonly Uint8Array[], names?: readonly string[]): _Slot[] {
+    if (this.o.forward !== null) return dks.map((dk) => this._slot(keys, dk));
+    const refs = keys.refs(dks, names);
+    const out = new Array<_Slot>(dks.length);
+    for (let i = 0; i < dks.length; i++) {
+      const ref = refs[i] as _KeywordRef;
+      out[i] = new _Slot(keys, dks[i] as Uint8Array, ref.tag, ref);
+    }
+    return out;
   }
 
-  _slot(keys: _EpochKeys, dk: Uint8Array, first = 0): _Slot {
+  _slot(keys: _EpochKeys, dk: Uint8Array): _Slot {
     const fwd = this.o.forward;
-    if (fwd === null) return new _Slot(keys, dk, keys.tag(dk), true, first);
+    if (fwd === null) {
+      const ref = keys.refs([dk])[0] as _KeywordRef;
+      return new _Slot(keys, dk, ref.tag, ref);
+    }
     const chain = fwd._get(keys.epoch, dk);
-    const slot = new _Slot(keys, dk, chain?.tag ?? crypto.random.bytes(TAG_LENGTH), false);
+    const slot = new _Slot(keys, dk, chain?.tag ?? crypto.random.bytes(TAG_LENGTH), null);
     if (chain !== undefined) {
       slot.exists = true;
       slot.count = chain.count;
@@ -229,31 +253,40 @@ export class _Engine {
    * Round trip 1: every header and its first cells: as many as the header cache says exist
    * (at most `speculate` when `lazy`), or `speculate` for headers it does not know.
    */
-  async heads(dks: readonly Uint8Array[], lazy = false): Promise<_Leaf[]> {
-    const leaves: _Leaf[] = [];
+  async heads(
+    dks: readonly Uint8Array[],
+    lazy = false,
+    names?: readonly string[],
+  ): Promise<_Leaf[]> {
+    const epochs = this.epochs();
+    const perEpoch = epochs.map((k) => this._slots(k, dks, names));
+    const leaves = new Array<_Leaf>(dks.length);
     const reads: Uint8Array[] = [];
-    const plan: { slot: _Slot; first: number; n: number }[] = [];
-    const perEpoch = this.epochs().map((k) => this._slots(k, dks, this.o.speculate));
+    const planSlots: _Slot[] = [];
+    const planFirst: number[] = [];
+    const planCount: number[] = [];
+    const speculate = this.o.speculate;
     for (let d = 0; d < dks.length; d++) {
-      const dk = dks[d] as Uint8Array;
-      const slots = perEpoch.map((list) => list[d] as _Slot);
-      leaves.push(new _Leaf(dk, slots));
+      const slots =
+        perEpoch.length === 1
+          ? [(perEpoch[0] as _Slot[])[d] as _Slot]
+          : perEpoch.map((list) => list[d] as _Slot);
+      leaves[d] = new _Leaf(dks[d] as Uint8Array, slots);
       for (const slot of slots) {
-        let n: number;
+        planSlots.push(slot);
+        planFirst.push(reads.length);
         if (slot.headerAddress === null) {
-          n = slot.count; // forward-private: the client knows the length
-        } else {
-          const hint = this.#cache.get(bytesKey(slot.headerAddress));
-          n =
-            hint !== undefined
-              ? lazy
-                ? Math.min(hint.count, this.o.speculate)
-                : hint.count
-              : this.o.speculate;
+          // Forward-private: the client knows the length.
+          for (const a of slot.addresses(1, slot.count)) reads.push(a);
+          planCount.push(slot.count);
+          continue;
         }
-        const addrs = slot.headerAddress === null ? slot.addresses(1, n) : slot.addresses(0, n + 1);
-        plan.push({ slot, first: reads.length, n: addrs.length });
-        reads.push(...addrs);
+        const hint = this.#cache.get(slot.hkey);
+        const n =
+          hint === undefined ? speculate : lazy ? Math.min(hint.count, speculate) : hint.count;
+        if (n <= speculate) for (let i = 0; i <= n; i++) reads.push(slot.address(i));
+        else for (const a of slot.addresses(0, n + 1)) reads.push(a);
+        planCount.push(n + 1);
       }
     }
     const got =
@@ -261,16 +294,23 @@ export class _Engine {
         ? []
         : checkStoreResult(await this.o.store.batchRead(reads), reads.length, 'batchRead');
     const withHeader: { slot: _Slot; raw: Uint8Array }[] = [];
-    for (const { slot, first, n } of plan) {
+    for (let p = 0; p < planSlots.length; p++) {
+      const slot = planSlots[p] as _Slot;
+      const first = planFirst[p] as number;
+      const n = planCount[p] as number;
       if (slot.headerAddress !== null) {
         const raw = got[first] ?? null;
         if (raw === null) {
           slot.applyHeader(null, null);
           this._observe(slot);
         } else withHeader.push({ slot, raw });
-        for (let j = 1; j < n; j++) slot.cells.set(j, got[first + j] ?? null);
-      } else {
-        for (let j = 0; j < n; j++) slot.cells.set(j + 1, got[first + j] ?? null);
+        if (n > 1) {
+          const cells = slot.cells;
+          for (let j = 1; j < n; j++) cells.set(j, got[first + j] ?? null);
+        }
+      } else if (n > 0) {
+        const cells = slot.cells;
+        for (let j = 0; j < n; j++) cells.set(j + 1, got[first + j] ?? null);
       }
     }
     this._openHeaders(withHeader);
@@ -279,15 +319,18 @@ export class _Engine {
 
   /** Decrypts and applies raw headers, one batched call per epoch. */
   _openHeaders(items: readonly { slot: _Slot; raw: Uint8Array }[]): void {
+    if (items.length === 0) return;
     for (const keys of this.epochs()) {
-      const mine = items.filter((x) => x.slot.keys === keys);
+      const mine = this.o.previous === null ? items : items.filter((x) => x.slot.keys === keys);
       if (mine.length === 0) continue;
-      const payloads = openCells(
-        keys.cell,
-        mine.map((x) => x.raw),
-        mine.map((x) => headerAad(x.slot.headerAddress as Uint8Array)),
-        this.o.cellSize,
-      );
+      const raws = new Array<Uint8Array>(mine.length);
+      const aads = new Array<Uint8Array>(mine.length);
+      for (let j = 0; j < mine.length; j++) {
+        const x = mine[j] as { slot: _Slot; raw: Uint8Array };
+        raws[j] = x.raw;
+        aads[j] = headerAad(x.slot.headerAddress as Uint8Array);
+      }
+      const payloads = openCells(keys.cell, raws, aads, this.o.cellSize);
       for (let j = 0; j < mine.length; j++) {
         const { slot, raw } = mine[j] as { slot: _Slot; raw: Uint8Array };
         slot.applyHeader(raw, decodeHeader(payloads[j] as Uint8Array));
@@ -298,26 +341,28 @@ export class _Engine {
 
   /** Round trip 2 (only if needed): the rest of every chain, then decryption of all entries. */
   async complete(leaves: readonly _Leaf[]): Promise<void> {
-    const todo = leaves.filter((l) => l.entries === null);
+    const todo = leaves.filter((l) => l.runs === null);
+    if (todo.length === 0) return;
     const missing: { slot: _Slot; index: number }[] = [];
     for (const leaf of todo) {
       for (const slot of this._liveSlots(leaf)) {
-        for (let i = 1; i <= slot.count; i++)
-          if (!slot.cells.has(i)) missing.push({ slot, index: i });
+        if (slot.count === 0) continue;
+        const cells = slot.cells;
+        for (let i = 1; i <= slot.count; i++) if (!cells.has(i)) missing.push({ slot, index: i });
       }
     }
     if (missing.length > 0) {
-      const addrs = missing.map(({ slot, index }) => slot.addresses(index, 1)[0] as Uint8Array);
+      const addrs = missing.map(({ slot, index }) => slot.address(index));
       const got = checkStoreResult(await this.o.store.batchRead(addrs), addrs.length, 'batchRead');
       missing.forEach(({ slot, index }, i) => slot.cells.set(index, got[i] ?? null));
     }
     for (const leaf of todo) {
-      const entries: Entry[] = [];
+      const runs: Uint8Array[] = [];
       for (const slot of this._liveSlots(leaf)) {
-        for (const cell of this.decryptRange(slot, 1, slot.count)) entries.push(...cell);
-        entries.push(...slot.tail);
+        if (slot.count > 0) for (const run of this.decryptRange(slot, 1, slot.count)) runs.push(run);
+        if (slot.tail.length > 0) runs.push(slot.tail);
       }
-      leaf.entries = entries;
+      leaf.runs = runs;
     }
   }
 
@@ -326,9 +371,9 @@ export class _Engine {
    * fails verification; if the headers moved on meanwhile, the read starts again (twice at
    * most), otherwise the failure is real tampering and is reported.
    */
-  async read(dks: readonly Uint8Array[]): Promise<_Leaf[]> {
+  async read(dks: readonly Uint8Array[], names?: readonly string[]): Promise<_Leaf[]> {
     for (let attempt = 0; ; attempt++) {
-      const leaves = await this.heads(dks);
+      const leaves = await this.heads(dks, false, names);
       try {
         await this.complete(leaves);
         return leaves;
@@ -373,9 +418,9 @@ export class _Engine {
 
   /**
    * Verifies and decrypts chain cells [lo, hi] (raw cells lo−1 .. hi must have been read).
-   * Returns the entries of each cell, in order.
+   * Returns the entries of each cell as a run (a view of its plaintext, checked), in order.
    */
-  decryptRange(slot: _Slot, lo: number, hi: number): Entry[][] {
+  decryptRange(slot: _Slot, lo: number, hi: number): Uint8Array[] {
     if (hi < lo) return [];
     const raws: Uint8Array[] = [];
     for (let i = lo; i <= hi; i++) {
@@ -404,25 +449,23 @@ export class _Engine {
       return aad;
     });
     const payloads = openCells(slot.keys.cell, raws, aads, this.o.cellSize);
-    return payloads.map((p) => {
-      const out: Entry[] = [];
-      readEntries(p, 0, p.length, out);
-      return out;
-    });
+    return payloads.map((p) => p.subarray(0, entriesEnd(p, 0, p.length)));
   }
 
   /** Entries of a leaf, newest first, fetching chain cells backwards `page` at a time. */
   async *newestFirst(leaf: _Leaf, page: number): AsyncGenerator<Entry> {
     const slots = this._liveSlots(leaf).reverse();
     for (const slot of slots) {
-      for (let i = slot.tail.length - 1; i >= 0; i--) yield slot.tail[i] as Entry;
+      const tail: Entry[] = [];
+      readEntries(slot.tail, 0, slot.tail.length, tail);
+      for (let i = tail.length - 1; i >= 0; i--) yield tail[i] as Entry;
       let hi = slot.count;
       while (hi >= 1) {
         const lo = Math.max(1, hi - page + 1);
         const need: number[] = [];
         for (let i = Math.max(1, lo - 1); i <= hi; i++) if (!slot.cells.has(i)) need.push(i);
         if (need.length > 0) {
-          const addrs = need.map((i) => slot.addresses(i, 1)[0] as Uint8Array);
+          const addrs = need.map((i) => slot.address(i));
           const got = checkStoreResult(
             await this.o.store.batchRead(addrs),
             addrs.length,
@@ -430,9 +473,11 @@ export class _Engine {
           );
           need.forEach((i, j) => slot.cells.set(i, got[j] ?? null));
         }
-        const cells = this.decryptRange(slot, lo, hi);
-        for (let c = cells.length - 1; c >= 0; c--) {
-          const entries = cells[c] as Entry[];
+        const runs = this.decryptRange(slot, lo, hi);
+        for (let c = runs.length - 1; c >= 0; c--) {
+          const run = runs[c] as Uint8Array;
+          const entries: Entry[] = [];
+          readEntries(run, 0, run.length, entries);
           for (let i = entries.length - 1; i >= 0; i--) yield entries[i] as Entry;
         }
         hi = lo - 1;
@@ -444,7 +489,7 @@ export class _Engine {
 
   _observe(slot: _Slot): void {
     if (slot.headerAddress === null) return;
-    const key = bytesKey(slot.headerAddress);
+    const key = slot.hkey;
     const seen = this.#cache.get(key);
     if (slot.header === null) {
       if (seen !== undefined)
@@ -475,8 +520,8 @@ export class _Engine {
 
   _remember(key: string, entry: _CacheEntry): void {
     if (this.o.cacheSize === 0) return;
-    this.#cache.delete(key);
-    if (this.#cache.size >= this.o.cacheSize) {
+    // Delete first, so that the entry moves to the end of the Map's order (most recent).
+    if (!this.#cache.delete(key) && this.#cache.size >= this.o.cacheSize) {
       const first = this.#cache.keys().next();
       if (first.done !== true) this.#cache.delete(first.value);
     }
@@ -486,7 +531,7 @@ export class _Engine {
   /** The cached raw header of a slot, if any, applied to it (no round trip). */
   _fromCache(slot: _Slot): boolean {
     if (slot.headerAddress === null) return true;
-    const seen = this.#cache.get(bytesKey(slot.headerAddress));
+    const seen = this.#cache.get(slot.hkey);
     if (seen === undefined) return false;
     slot.applyHeader(seen.header, seen.decoded);
     return true;
@@ -494,45 +539,74 @@ export class _Engine {
 
   // ---- writing ------------------------------------------------------------------------------
 
-  /** Seals new chain cells for `entries` after the slot's current state, and its new header. */
-  prepare(slot: _Slot, entries: readonly Entry[], rewrite = false): _Prepared {
-    return this.prepareMany([{ slot, entries, rewrite }])[0] as _Prepared;
+  /** Seals new chain cells for `run` after the slot's current state, and its new header. */
+  prepare(slot: _Slot, run: Uint8Array, rewrite = false): _Prepared {
+    return this.prepareMany([{ slot, run, rewrite }])[0] as _Prepared;
   }
 
   /**
-   * `prepare` for many chains: the chain cells of each (sealed one by one, since each cell's
-   * associated data holds its predecessor's tag), then every new header in one batched AEAD call
-   * per key epoch (one random draw, one output buffer).
+   * `prepare` for many chains. For each: the tail and the new entries are joined; when they
+   * overflow the header's tail, full chain cells are cut from the oldest entries and sealed one
+   * by one (each cell's associated data holds its predecessor's tag); the rest becomes the new
+   * tail. Then every new header is sealed in one batched AEAD call per key epoch.
    */
   prepareMany(
-    items: readonly { slot: _Slot; entries: readonly Entry[]; rewrite?: boolean }[],
+    items: readonly { slot: _Slot; run: Uint8Array; rewrite?: boolean }[],
   ): _Prepared[] {
-    const out: { slot: _Slot; writes: Write[]; header: Uint8Array | null; state: HeaderState }[] =
-      [];
-    for (const { slot, entries, rewrite = false } of items) {
-      const base = rewrite ? [] : slot.tail;
-      const all = base.length === 0 ? entries : [...base, ...entries];
-      const tailCap = slot.headerAddress === null ? null : this.tailCapacity;
-      const { cells, tail } = packEntries(all, this.o.cellSize, tailCap);
+    const size = this.o.cellSize;
+    const out: {
+      slot: _Slot;
+      writes: Write[];
+      header: Uint8Array | null;
+      state: HeaderState;
+      payload: Uint8Array | null;
+    }[] = [];
+    for (const { slot, run, rewrite = false } of items) {
+      const base = rewrite ? EMPTY : slot.tail;
+      const withHeader = slot.headerAddress !== null;
       const n0 = rewrite ? 0 : slot.count;
-      const writes: Write[] = [];
-      const addrs = cells.length === 0 ? [] : slot.addresses(n0 + 1, cells.length);
       let prevTag = rewrite ? ZERO_TAG : slot.lastTag;
-      const aead = slot.keys.cell;
-      for (let j = 0; j < cells.length; j++) {
-        const address = addrs[j] as Uint8Array;
-        const raw = sealCell(
-          aead,
-          this.#nonces,
-          encodeChainPayload(cells[j] as Entry[], this.o.cellSize),
-          chainAad(address, prevTag),
-        );
-        prevTag = cellTag(raw);
-        writes.push({ address, value: raw });
+      const writes: Write[] = [];
+      // The new tail, in two parts (no join when everything fits).
+      let tailA = base;
+      let tailB = run;
+      let cells = 0;
+      if (!withHeader || base.length + run.length > this.tailCapacity) {
+        let all = run;
+        if (base.length > 0) {
+          all = new Uint8Array(base.length + run.length);
+          all.set(base);
+          all.set(run, base.length);
+        }
+        const ends = packRun(all, size, withHeader ? this.tailCapacity : null);
+        cells = ends.length;
+        if (cells > 0) {
+          const addrs = slot.addresses(n0 + 1, cells);
+          const aead = slot.keys.cell;
+          let start = 0;
+          for (let j = 0; j < cells; j++) {
+            const address = addrs[j] as Uint8Array;
+            const end = ends[j] as number;
+            const raw = sealCell(
+              aead,
+              this.#nonces,
+              chainPayload(all, start, end, size),
+              chainAad(address, prevTag),
+            );
+            prevTag = cellTag(raw);
+            writes.push({ address, value: raw });
+            start = end;
+          }
+          tailA = all.subarray(start);
+          tailB = EMPTY;
+        } else {
+          tailA = all;
+          tailB = EMPTY;
+        }
       }
       if (rewrite) {
         // Cells beyond the new end are deleted.
-        const end = n0 + cells.length;
+        const end = n0 + cells;
         if (slot.count > end) {
           for (const address of slot.addresses(end + 1, slot.count - end))
             writes.push({ address, value: null });
@@ -540,25 +614,32 @@ export class _Engine {
       }
       if (slot.version >= 0xffff_ffff)
         throw new RangeError('a keyword header reached its last version');
-      const state: HeaderState = {
-        version: slot.version + 1,
-        count: n0 + cells.length,
-        lastTag: prevTag,
-        tail,
-      };
-      out.push({ slot, writes, header: null, state });
+      const version = slot.version + 1;
+      const count = n0 + cells;
+      let payload: Uint8Array | null = null;
+      let tail = EMPTY;
+      if (withHeader) {
+        payload = headerPayload(size, version, count, prevTag, tailA, tailB);
+        tail = payload.subarray(HEADER_FIXED, HEADER_FIXED + tailA.length + tailB.length);
+      }
+      out.push({ slot, writes, header: null, state: { version, count, lastTag: prevTag, tail }, payload });
     }
     for (const keys of this.epochs()) {
-      const mine = out.filter((p) => p.slot.keys === keys && p.slot.headerAddress !== null);
+      const mine = out.filter((p) => p.slot.keys === keys && p.payload !== null);
       if (mine.length === 0) continue;
-      const sealed = keys.cell.encryptMany(
-        mine.map((p) => encodeHeader(p.state, this.o.cellSize)),
-        mine.map((p) => headerAad(p.slot.headerAddress as Uint8Array)),
-      );
-      mine.forEach((p, i) => {
+      const payloads = new Array<Uint8Array>(mine.length);
+      const aads = new Array<Uint8Array>(mine.length);
+      for (let i = 0; i < mine.length; i++) {
+        const p = mine[i] as (typeof mine)[number];
+        payloads[i] = p.payload as Uint8Array;
+        aads[i] = headerAad(p.slot.headerAddress as Uint8Array);
+      }
+      const sealed = keys.cell.encryptMany(payloads, aads);
+      for (let i = 0; i < mine.length; i++) {
+        const p = mine[i] as (typeof mine)[number];
         p.header = sealed[i] as Uint8Array;
         p.writes.push({ address: p.slot.headerAddress as Uint8Array, value: p.header });
-      });
+      }
     }
     return out;
   }
@@ -583,19 +664,20 @@ export class _Engine {
   /** Records a successful prepared write in the slot and the cache. */
   commit(p: _Prepared): void {
     const slot = p.slot;
-    slot.applyHeader(p.header, p.header === null ? null : { type: 'live', state: p.state });
+    const decoded: DecodedHeader = { type: 'live', state: p.state };
+    slot.applyHeader(p.header, p.header === null ? null : decoded);
     slot.exists = true;
     slot.version = p.state.version;
     slot.count = p.state.count;
     slot.lastTag = p.state.lastTag;
     slot.tail = p.state.tail;
     if (slot.headerAddress !== null && p.header !== null) {
-      this._remember(bytesKey(slot.headerAddress), {
+      this._remember(slot.hkey, {
         // A copy: the sealed header is a view of its whole batch's buffer.
         header: p.header.slice(),
         version: p.state.version,
         count: p.state.count,
-        decoded: { type: 'live', state: p.state },
+        decoded,
       });
     }
   }
@@ -701,12 +783,13 @@ export class _Engine {
    * Appends entries to many domain keywords in one atomic guarded write (plus registry entries
    * for keywords it creates), retrying lost races with backoff. Shared (header) mode.
    */
-  async append(ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[]): Promise<void> {
+  async append(ops: readonly _Op[]): Promise<void> {
     if (this.o.forward !== null) return this._appendForward(ops);
     const keys = this.o.current;
     const slots = this._slots(
       keys,
       ops.map((op) => op.dk),
+      ops.map((op) => op.name),
     );
     const registry = this.o.registry ? this._slot(keys, REGISTRY_KEYWORD) : null;
     const all = registry === null ? slots : [...slots, registry];
@@ -720,25 +803,26 @@ export class _Engine {
         await this.sleep(Math.random() * this.#window);
         await this.refreshHeaders(all);
       }
-      const items: { slot: _Slot; entries: readonly Entry[] }[] = [];
-      const created: Entry[] = [];
+      const items: { slot: _Slot; run: Uint8Array }[] = new Array(ops.length);
+      let created: _EntryRun | null = null;
       for (let i = 0; i < ops.length; i++) {
         const slot = slots[i] as _Slot;
         if (slot.moved !== null) throw new KeyEpochMissing(slot.moved);
-        if (!slot.exists) created.push({ kind: KIND_INSERT, value: slot.dk });
-        items.push({ slot, entries: (ops[i] as { entries: readonly Entry[] }).entries });
+        if (!slot.exists) (created ??= new _EntryRun()).push(KIND_INSERT, slot.dk);
+        items[i] = { slot, run: (ops[i] as _Op).run };
       }
-      if (registry !== null && created.length > 0) {
+      if (registry !== null && created !== null) {
         if (registry.moved !== null) throw new KeyEpochMissing(registry.moved);
-        items.push({ slot: registry, entries: created });
+        items.push({ slot: registry, run: created.bytes() });
       }
       const prepared = this.prepareMany(items);
-      const guardSlots = prepared.map((p) => p.slot);
-      const guards: Guard[] = guardSlots.map((s) => ({
-        address: s.headerAddress as Uint8Array,
-        expected: s.header,
-      }));
-      const writes = prepared.flatMap((p) => p.writes);
+      const guards = new Array<Guard>(prepared.length);
+      const writes: Write[] = [];
+      for (let i = 0; i < prepared.length; i++) {
+        const p = prepared[i] as _Prepared;
+        guards[i] = { address: p.slot.headerAddress as Uint8Array, expected: p.slot.header };
+        for (const w of p.writes) writes.push(w);
+      }
       const current = await this._timedWrite(guards, writes);
       if (guardsHeld(guards, current)) {
         for (const p of prepared) this.commit(p);
@@ -746,7 +830,11 @@ export class _Engine {
         if (attempt === 0) this.#window = this.#window / 2 < this.#rtt / 4 ? 0 : this.#window / 2;
         return;
       }
-      this._adopt(guardSlots, guards, current);
+      this._adopt(
+        prepared.map((p) => p.slot),
+        guards,
+        current,
+      );
       this.#window = Math.min(
         this.o.backoffCapMs,
         Math.max(2 * this.#window, this.#rtt, this.o.backoffBaseMs),
@@ -761,10 +849,10 @@ export class _Engine {
 
   /** Forward-private append: fresh cells only, guarded as absent, no header, no retry. */
   async _appendForward(
-    ops: readonly { dk: Uint8Array; entries: readonly Entry[] }[],
+    ops: readonly _Op[],
   ): Promise<void> {
     const fwd = this.o.forward as ForwardState;
-    const prepared = ops.map((op) => this.prepare(this._slot(this.o.current, op.dk), op.entries));
+    const prepared = ops.map((op) => this.prepare(this._slot(this.o.current, op.dk), op.run));
     const writes = prepared.flatMap((p) => p.writes);
     const guards: Guard[] = writes.map((w) => ({ address: w.address, expected: null }));
     const current = checkStoreResult(

@@ -31,16 +31,34 @@ export const MAX_CELL_INDEX = 0xffff_ffff;
 const SALT = new TextEncoder().encode('custos-findex-v1');
 const ENC = new TextEncoder();
 
-/** The parsed keys of one epoch, with a small cache of keyword tags. @internal */
+/**
+ * What a domain keyword derives to under one epoch's keys: its tag and the addresses of its
+ * header and first chain cells. Pure functions of the key, so caching them changes nothing the
+ * store can see. @internal
+ */
+export interface _KeywordRef {
+  readonly tag: Uint8Array;
+  /** Addresses of cells 0 (the header) .. `headCells` − 1, 16-byte views of one array. */
+  readonly head: readonly Uint8Array[];
+  /** The header address as a `bytesKey` string (the key of the header cache). */
+  readonly hkey: string;
+}
+
+/** The parsed keys of one epoch, with a cache of keyword tags and first addresses. @internal */
 export class _EpochKeys {
   readonly epoch: number;
   readonly #tag: MacKey;
   readonly #address: AesBlockCipher;
   readonly cell: AeadCipher;
-  readonly #tags = new Map<string, Uint8Array>();
-  readonly #tagCacheSize: number;
+  readonly #refs = new Map<string, _KeywordRef>();
+  readonly #cacheSize: number;
+  readonly #headCells: number;
 
-  constructor(key: FindexKey, label: Uint8Array, tagCacheSize: number) {
+  /**
+   * `cacheSize` keywords keep their tag and first `headCells` addresses (header included), so
+   * that a repeated keyword costs no HMAC and no AES call.
+   */
+  constructor(key: FindexKey, label: Uint8Array, cacheSize: number, headCells = 2) {
     aobject(key, 'key');
     this.epoch = aint(key.epoch, 'key.epoch', 0, 0xffff_ffff);
     const seed = abytes(key.seed, 'key.seed', 32, 32);
@@ -62,23 +80,54 @@ export class _EpochKeys {
     t.fill(0);
     a.fill(0);
     c.fill(0);
-    this.#tagCacheSize = tagCacheSize;
+    this.#cacheSize = cacheSize;
+    this.#headCells = Math.max(1, headCells);
   }
 
   /** The 12-byte tag of a domain keyword (domain byte ‖ keyword bytes). */
   tag(domainKeyword: Uint8Array): Uint8Array {
-    if (this.#tagCacheSize === 0) return this.#tag.compute(domainKeyword).subarray(0, TAG_LENGTH);
-    const k = bytesKey(domainKeyword);
-    const hit = this.#tags.get(k);
-    if (hit !== undefined) return hit;
-    const tag = this.#tag.compute(domainKeyword).slice(0, TAG_LENGTH);
-    if (this.#tags.size >= this.#tagCacheSize) {
-      // Drop the oldest entry (Map iterates in insertion order).
-      const first = this.#tags.keys().next();
-      if (first.done !== true) this.#tags.delete(first.value);
+    return this.refs([domainKeyword])[0]?.tag as Uint8Array;
+  }
+
+  /**
+   * The refs of many domain keywords (`names[i]`, when given, is `bytesKey(dks[i])`, which the
+   * caller often has already). Missing ones cost one HMAC each and one AES-ECB call in all.
+   */
+  refs(dks: readonly Uint8Array[], names?: readonly string[]): _KeywordRef[] {
+    const out = new Array<_KeywordRef>(dks.length);
+    let missing: number[] | null = null;
+    for (let i = 0; i < dks.length; i++) {
+      const hit =
+        this.#cacheSize === 0
+          ? undefined
+          : this.#refs.get(names?.[i] ?? bytesKey(dks[i] as Uint8Array));
+      if (hit !== undefined) out[i] = hit;
+      else (missing ??= []).push(i);
     }
-    this.#tags.set(k, tag);
-    return tag;
+    if (missing === null) return out;
+    const h = this.#headCells;
+    const tags = missing.map((i) =>
+      this.#tag.compute(dks[i] as Uint8Array).slice(0, TAG_LENGTH),
+    );
+    const addrs = this.addresses(tags.map((tag) => ({ tag, from: 0, count: h })));
+    for (let j = 0; j < missing.length; j++) {
+      const i = missing[j] as number;
+      const head = addrs.slice(j * h, (j + 1) * h);
+      const ref: _KeywordRef = {
+        tag: tags[j] as Uint8Array,
+        head,
+        hkey: bytesKey(head[0] as Uint8Array),
+      };
+      out[i] = ref;
+      if (this.#cacheSize === 0) continue;
+      if (this.#refs.size >= this.#cacheSize) {
+        // Drop the oldest entry (Map iterates in insertion order).
+        const first = this.#refs.keys().next();
+        if (first.done !== true) this.#refs.delete(first.value);
+      }
+      this.#refs.set(names?.[i] ?? bytesKey(dks[i] as Uint8Array), ref);
+    }
+    return out;
   }
 
   /**
@@ -89,14 +138,17 @@ export class _EpochKeys {
     let total = 0;
     for (const r of requests) total += r.count;
     const input = new Uint8Array(total * ADDRESS_LENGTH);
-    const view = new DataView(input.buffer);
     let o = 0;
     for (const r of requests) {
       if (r.from + r.count - 1 > MAX_CELL_INDEX)
         throw new RangeError('a keyword chain cannot exceed 2^32 − 1 cells');
       for (let i = 0; i < r.count; i++) {
+        const n = r.from + i;
         input.set(r.tag, o);
-        view.setUint32(o + TAG_LENGTH, r.from + i);
+        input[o + TAG_LENGTH] = n >>> 24;
+        input[o + TAG_LENGTH + 1] = (n >>> 16) & 0xff;
+        input[o + TAG_LENGTH + 2] = (n >>> 8) & 0xff;
+        input[o + TAG_LENGTH + 3] = n & 0xff;
         o += ADDRESS_LENGTH;
       }
     }

@@ -14,7 +14,7 @@
  * - 2 suffix: the same with suffixes; rest is the part before the suffix.
  * - 3 registry: one internal keyword listing every domain keyword created (for compaction).
  */
-import { isBytes } from './_assert.ts';
+import { bytesKey, isBytes } from './_assert.ts';
 
 export type Keyword = string | Uint8Array;
 
@@ -45,6 +45,31 @@ export function keywordBytes(keyword: unknown, label = 'keyword'): Uint8Array {
     throw new RangeError(`${label} must be 1 to ${MAX_KEYWORD_BYTES} bytes long`);
   }
   return bytes;
+}
+
+/**
+ * The exact-domain keyword of `keyword` and its `bytesKey` (a Map key). ASCII strings, the
+ * common case, take one pass and no TextEncoder call (whose result is a fresh ArrayBuffer).
+ * @throws TypeError/RangeError
+ */
+export function exactKeyword(keyword: unknown, label = 'keyword'): { dk: Uint8Array; name: string } {
+  if (typeof keyword === 'string' && keyword.length > 0 && keyword.length <= MAX_KEYWORD_BYTES) {
+    const n = keyword.length;
+    const dk = new Uint8Array(n + 1);
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const c = keyword.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      dk[i + 1] = c;
+    }
+    // Latin-1 of ASCII bytes is the string itself.
+    if (ascii) return { dk, name: `\u0000${keyword}` };
+  }
+  const dk = domainKeyword(DOMAIN_EXACT, keywordBytes(keyword, label));
+  return { dk, name: bytesKey(dk) };
 }
 
 export function domainKeyword(domain: number, bytes: Uint8Array): Uint8Array {

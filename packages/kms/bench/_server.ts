@@ -36,7 +36,7 @@ if (mode === 'bare') {
 } else if (mode === 'kms' && dir !== undefined) {
   const overrides: Record<string, string> = { data_dir: dir, 'http.port': '0', 'log.level': 'silent', 'kek.value': Buffer.alloc(32, 1).toString('base64') };
   if (pgUrl !== undefined && schema !== undefined) Object.assign(overrides, { 'db.type': 'postgresql', 'db.url': pgUrl, 'db.schema': schema });
-  const server = await startServer(loadConfig({ env: {}, overrides }), { logger: silentLogger });
+  const server = await startServer(loadConfig({ env: process.env, overrides }), { logger: silentLogger });
   ready(server.httpPort ?? 0, () => server.close());
 } else {
   console.error('usage: _server.ts bare | kms <dir> [pg url] [schema]');

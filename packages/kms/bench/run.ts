@@ -11,8 +11,8 @@
  * requests). Server and load
  * generator share the machine's cores, as in Cosmian's published figures.
  *
- * Knobs: BENCH_DURATION_MS (per point, default 2000), BENCH_WARMUP_MS (default 300),
- * BENCH_REPEATS (ceiling and encrypt rows: median of N interleaved runs, default 3),
+ * Knobs: BENCH_DURATION_MS (per point, default 1000), BENCH_WARMUP_MS (default 300),
+ * BENCH_REPEATS (ceiling and encrypt rows: median of N alternating runs, default 5),
  * BENCH_CONCURRENCY (default 1,2,4,8,16), BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_FILTER (regex on the row name).
  *
@@ -37,7 +37,7 @@ import {
   requestMessage,
 } from '@custos/kmip';
 
-const DURATION = Number(process.env['BENCH_DURATION_MS'] ?? 2000);
+const DURATION = Number(process.env['BENCH_DURATION_MS'] ?? 1000);
 const WARMUP = Number(process.env['BENCH_WARMUP_MS'] ?? 300);
 const LEVELS = (process.env['BENCH_CONCURRENCY'] ?? '1,2,4,8,16').split(',').map(Number);
 const PG_URL = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -178,7 +178,7 @@ async function measure(t: Target): Promise<Point[]> {
   return out;
 }
 
-const rows: { name: string; points: Point[] | string }[] = [];
+const rows: { name: string; points: Point[] | string; ratios?: number[] }[] = [];
 const want = (name: string): boolean => FILTER === undefined || FILTER.test(name);
 
 async function createKey(port: number): Promise<string> {
@@ -212,15 +212,27 @@ async function pgReachable(): Promise<string | undefined> {
 }
 
 const data64 = new Uint8Array(64).fill(0x61);
-const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 5);
+
+interface Series {
+  points: Point[];
+  /** Per level: median over the repeats of (this rps / first target's rps in the same repeat). */
+  ratios: number[];
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
 
 /**
- * Measures several targets at each concurrency level, interleaved and repeated (median of
- * `REPEATS`), so that the ceiling and the KMS see the same machine conditions: on a shared
- * machine, ratios measured minutes apart mean little.
+ * Measures several targets at each concurrency level, alternating between them `REPEATS`
+ * times, and reports medians. Ratios to the first target (the ceiling) are taken per repeat,
+ * from measurements seconds apart, then their median: on a shared machine whose background load
+ * drifts, ratios of numbers measured minutes apart mean little.
  */
-async function interleaved(targets: readonly Target[]): Promise<Point[][]> {
-  const out: Point[][] = targets.map(() => []);
+async function interleaved(targets: readonly Target[]): Promise<Series[]> {
+  const out: Series[] = targets.map(() => ({ points: [], ratios: [] }));
   for (const c of LEVELS) {
     const samples: Point[][] = targets.map(() => []);
     for (let r = 0; r < REPEATS; r++) {
@@ -230,8 +242,10 @@ async function interleaved(targets: readonly Target[]): Promise<Point[][]> {
       }
     }
     for (const [i, s] of samples.entries()) {
-      s.sort((a, b) => a.rps - b.rps);
-      out[i]?.push(s[Math.floor(s.length / 2)] as Point);
+      const series = out[i] as Series;
+      series.ratios.push(median(s.map((p, r) => p.rps / (samples[0]?.[r]?.rps ?? Number.NaN))));
+      const sorted = [...s].sort((a, b) => a.rps - b.rps);
+      series.points.push(sorted[Math.floor(sorted.length / 2)] as Point);
     }
   }
   return out;
@@ -261,7 +275,8 @@ try {
     targets.push(await checked({ port: kms.port, path: '/kmip', contentType: 'application/octet-stream', body: bin }, (b) => b.includes(Buffer.from('42007f050000000400000000', 'hex'))));
   }
   const results = await interleaved(targets);
-  for (const [i, name] of names.entries()) rows.push({ name, points: results[i] ?? [] });
+  for (const [i, name] of names.entries())
+    rows.push({ name, points: results[i]?.points ?? [], ...(i > 0 && results[0] !== undefined && names[0]?.startsWith('bare') === true ? { ratios: results[i]?.ratios ?? [] } : {}) });
   if (want('create SQLite')) {
     const create = Buffer.from(encodeJsonOperation(Operation.Create, false, encodeRequestPayload(Operation.Create, createSymmetricKey({ length: 256 }).payload)));
     const t = await checked({ port: kms.port, path: '/kmip/2_1', contentType: 'application/json', body: create }, /"CreateResponse"/);
@@ -299,10 +314,9 @@ if (want('create PostgreSQL')) {
 // Report.
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-console.log(`\nCustos KMS, ${process.version}, ${cpus().length} × ${cpu}; ${DURATION} ms per point after ${WARMUP} ms warm-up (ceiling and encrypt: median of ${REPEATS} interleaved runs); requests/s (p50 / p99 ms at the highest concurrency)\n`);
+console.log(`\nCustos KMS, ${process.version}, ${cpus().length} × ${cpu}; ${DURATION} ms per point after ${WARMUP} ms warm-up (ceiling and encrypt: median of ${REPEATS} alternating runs); requests/s (p50 / p99 ms at the highest concurrency)\n`);
 console.log(`| scenario | ${LEVELS.map((c) => `c=${c}`).join(' | ')} | p50 / p99 |`);
 console.log(`|---|${LEVELS.map(() => '---:').join('|')}|---:|`);
-const ceiling = rows.find((r) => r.name.startsWith('bare'))?.points;
 for (const r of rows) {
   if (typeof r.points === 'string') {
     console.log(`| ${r.name} | ${r.points} |`);
@@ -312,10 +326,7 @@ for (const r of rows) {
   const errs = r.points.reduce((s, p) => s + p.errors, 0);
   console.log(`| ${r.name} | ${r.points.map((p) => fmt(p.rps)).join(' | ')} | ${last.p50.toFixed(2)} / ${last.p99.toFixed(2)}${errs > 0 ? ` (${errs} errors)` : ''} |`);
 }
-if (Array.isArray(ceiling)) {
-  for (const r of rows) {
-    if (typeof r.points === 'string' || !r.name.includes('encrypt')) continue;
-    const ratios = r.points.map((p, i) => `${Math.round((p.rps / (ceiling[i]?.rps ?? Number.NaN)) * 100)}%`);
-    console.log(`| ${r.name}, share of the ceiling | ${ratios.join(' | ')} | |`);
-  }
+for (const r of rows) {
+  if (r.ratios === undefined) continue;
+  console.log(`| ${r.name}, share of the ceiling (paired median) | ${r.ratios.map((x) => `${Math.round(x * 100)}%`).join(' | ')} | |`);
 }

@@ -73,7 +73,7 @@ export function migrations(d: Dialect): readonly Migration[] {
           prev TEXT NOT NULL,
           mac TEXT NOT NULL,
           PRIMARY KEY (chain, seq)
-        )`,
+        )${d === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
         `CREATE TABLE ${p}parameters (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
       ],
     },
