@@ -6,7 +6,8 @@
  *
  * Timing: after a warm-up, the median of ITERS single-operation timings (1 MiB rows: ITERS/4),
  * taken in ROUNDS rounds that interleave ours and the anchor's so that load bursts on a shared
- * machine hit both. Knobs: ITERS (default 200), WARMUP (50), ROUNDS (5), BENCH_JSON=path.
+ * machine hit both. Knobs: ITERS (default 200), WARMUP (50), ROUNDS (5), BENCH_JSON=path,
+ * BENCH_FILTER=regex (only the operations whose name matches; sizes and breakdown follow).
  * The anchor's hybrid policy is written as its JSON format by hand: its `PolicyAxis` API drops
  * `isHybridized` (anchor defect W4). Its `encrypt()` output is header ‖ nonce ‖ payload ‖ tag.
  */
@@ -26,6 +27,7 @@ import {
 const ITERS = Number(process.env['ITERS'] ?? 200);
 const WARMUP = Number(process.env['WARMUP'] ?? 50);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
+const FILTER = new RegExp(process.env['BENCH_FILTER'] ?? '', 'i');
 
 const DEPTS = ['R&D', 'HR', 'MKG', 'FIN'];
 const LEVELS = ['Protected', 'Confidential', 'Top Secret'];
@@ -181,6 +183,7 @@ const add = async (
   theirs: (() => unknown) | undefined,
   options: { iters?: number; target?: number } = {},
 ): Promise<void> => {
+  if (!FILTER.test(op)) return;
   const fns: (() => unknown)[] = 'both' in ours ? [ours.both] : [ours('hidden'), ours('public')];
   if (theirs !== undefined) fns.push(theirs);
   const medians = await timeAll(fns, options.iters ?? ITERS);
@@ -338,6 +341,7 @@ const kct = kem.encapsulate(ek).ciphertext;
 const gcm = provider.aead.cipher('aes-256-gcm', new Uint8Array(32));
 const nonce = new Uint8Array(12);
 const edKey = (await provider.keys.generate('ed25519')).privateKey;
+const sealedMib = gcm.seal(nonce, mib);
 const unit = {
   mul: await time(() => R.point.mul(s, pt)),
   mulBase: await time(() => R.point.mulBase(s)),
@@ -348,24 +352,37 @@ const unit = {
   sha3: await time(() => provider.hash.digest('sha3-256', new Uint8Array(100))),
   gcm1k: await time(() => gcm.seal(nonce, kib)),
   gcm1m: await time(() => gcm.seal(nonce, mib), big),
-  sign: await time(() => provider.signature.sign('ed25519', edKey, new Uint8Array(1200))),
+  gcm1mOpen: await time(() => gcm.open(nonce, sealedMib), big),
+  sha3Mpk: await time(() => provider.hash.digest('sha3-256', mpk.toBytes())),
+  sign: await time(() => provider.signature.sign('ed25519', edKey, new Uint8Array(64))),
 };
 type Cost = [string, number, number][]; // [primitive, count, unit µs]
 const hybridRights = 20;
+const row = (prefix: string): Row | undefined => rows.find((r) => r.op.startsWith(prefix));
+const m3 = u3.secretCount;
+const m12 = u12.secretCount;
+const decryptHidden = (slots: number, secrets: number, note: string): Cost => [
+  ['ML-KEM-768 decaps (every slot × secret: tags)', slots * secrets, unit.decaps],
+  ['ristretto255 var-base mul (A, K1 of the selected secret)', 2, unit.mul],
+  ['ristretto255 add (A)', 1, unit.add],
+  ['ristretto255 fixed-base mul (FO check of c0)', 1, unit.mulBase],
+  [`SHA3/SHAKE (${note}, T, F, r, U, key, DEK, subkey)`, slots * secrets + 7, unit.sha3],
+  ['AES-256-GCM 1 KiB', 1, unit.gcm1k],
+];
 const breakdown: [string, number | undefined, Cost][] = [
   [
     'master keygen',
-    rows[0]?.hidden,
+    row('master keygen')?.hidden,
     [
-      ['ristretto255 fixed-base mul', hybridRights + 2, unit.mulBase],
+      ['ristretto255 fixed-base mul (20 × H, h, P)', hybridRights + 2, unit.mulBase],
       ['ML-KEM-768 keygen', hybridRights, unit.kemKeygen],
-      ['Ed25519 sign (public key, ~24 KB)', 1, unit.sign],
+      ['SHA3-256 of the public key (~25 KB) + Ed25519 sign', 1, unit.sha3Mpk + unit.sign],
     ],
   ],
-  ['user keygen U3', rows[1]?.hidden, [['Ed25519 sign', 1, unit.sign]]],
+  ['user keygen U3', row('user keygen U3')?.hidden, [['Ed25519 sign', 1, unit.sign]]],
   [
     'encrypt 1 KiB P1 (hidden)',
-    rows[3]?.hidden,
+    row('encrypt 1 KiB P1')?.hidden,
     [
       ['ristretto255 fixed-base mul (c0)', 1, unit.mulBase],
       ['ristretto255 var-base mul (c1, K1)', 2, unit.mul],
@@ -376,7 +393,7 @@ const breakdown: [string, number | undefined, Cost][] = [
   ],
   [
     'encrypt 1 KiB P4x (hidden)',
-    rows[5]?.hidden,
+    row('encrypt 1 KiB P4x')?.hidden,
     [
       ['ristretto255 fixed-base mul (c0)', 1, unit.mulBase],
       ['ristretto255 var-base mul (c1, 4 × K1)', 5, unit.mul],
@@ -386,39 +403,54 @@ const breakdown: [string, number | undefined, Cost][] = [
     ],
   ],
   [
-    `decrypt 1 KiB P1 / U3 (hidden, ${u3.secretCount} secrets)`,
-    rows[7]?.hidden,
-    [
-      ['ristretto255 var-base mul (A, c1 check, 8 × K1)', 2 + u3.secretCount, unit.mul],
-      ['ristretto255 add (A)', 1, unit.add],
-      ['ristretto255 fixed-base mul (c0 check)', 1, unit.mulBase],
-      ['ML-KEM-768 decaps', 1, unit.decaps],
-      ['SHA3/SHAKE (8 tags, T, F, r, U, key, DEK, subkey)', u3.secretCount + 7, unit.sha3],
-      ['AES-256-GCM 1 KiB', 1, unit.gcm1k],
-    ],
+    `decrypt 1 KiB P1 / U3 (hidden, 1 slot × ${m3} secrets)`,
+    row('decrypt 1 KiB P1 / U3')?.hidden,
+    decryptHidden(1, m3, `${m3} tags`),
+  ],
+  [
+    `decrypt 1 KiB P4 / U3 (hidden, 2 slots × ${m3} secrets)`,
+    row('decrypt 1 KiB P4 / U3')?.hidden,
+    decryptHidden(2, m3, `${2 * m3} tags`),
+  ],
+  [
+    `decrypt 1 KiB P1 / U12 (hidden, 1 slot × ${m12} secrets)`,
+    row('decrypt 1 KiB P1 / U12')?.hidden,
+    decryptHidden(1, m12, `${m12} tags`),
   ],
   [
     'decrypt 1 KiB P1 / U3 (public)',
-    rows[7]?.public,
+    row('decrypt 1 KiB P1 / U3')?.public,
     [
-      ['ristretto255 var-base mul (A, K1, c1 check)', 3, unit.mul],
-      ['ristretto255 add (A)', 1, unit.add],
-      ['ristretto255 fixed-base mul (c0 check)', 1, unit.mulBase],
       ['ML-KEM-768 decaps', 1, unit.decaps],
+      ['ristretto255 var-base mul (A, K1)', 2, unit.mul],
+      ['ristretto255 add (A)', 1, unit.add],
+      ['ristretto255 fixed-base mul (FO check of c0)', 1, unit.mulBase],
       ['SHA3/SHAKE', 7, unit.sha3],
       ['AES-256-GCM 1 KiB', 1, unit.gcm1k],
     ],
   ],
   [
     'encrypt 1 MiB P1 (hidden)',
-    rows.find((r) => r.op.startsWith('encrypt 1 MiB'))?.hidden,
+    row('encrypt 1 MiB')?.hidden,
     [
       [
         'KEM and header (as encrypt 1 KiB P1, minus its AES)',
         1,
-        (rows[3]?.hidden ?? 0) - unit.gcm1k,
+        (row('encrypt 1 KiB P1')?.hidden ?? 0) - unit.gcm1k,
       ],
       ['AES-256-GCM 1 MiB', 1, unit.gcm1m],
+    ],
+  ],
+  [
+    'decrypt 1 MiB P1 / U3 (hidden)',
+    row('decrypt 1 MiB')?.hidden,
+    [
+      [
+        'KEM and header (as decrypt 1 KiB P1 / U3, minus its AES)',
+        1,
+        (row('decrypt 1 KiB P1 / U3')?.hidden ?? 0) - unit.gcm1k,
+      ],
+      ['AES-256-GCM 1 MiB (open)', 1, unit.gcm1mOpen],
     ],
   ],
 ];
@@ -426,19 +458,18 @@ console.log('\n## Where the time goes (unit costs measured in this run × operat
 console.log('| operation | measured | primitive | count × unit | share |');
 console.log('|---|---:|---|---:|---:|');
 for (const [op, total, costs] of breakdown) {
+  if (total === undefined) continue;
   let modeled = 0;
   costs.forEach(([name, count, u], i) => {
     modeled += count * u;
-    const share = total === undefined ? '—' : `${Math.round(((count * u) / total) * 100)}%`;
+    const share = `${Math.round(((count * u) / total) * 100)}%`;
     console.log(
       `| ${i === 0 ? op : ''} | ${i === 0 ? fmt(total) : ''} | ${name} | ${count} × ${u.toFixed(1)} µs | ${share} |`,
     );
   });
-  if (total !== undefined) {
-    console.log(
-      `| | | everything else (parsing, allocation, encoding, policy cache) | ${fmt(Math.max(0, total - modeled))} | ${Math.max(0, Math.round(((total - modeled) / total) * 100))}% |`,
-    );
-  }
+  console.log(
+    `| | | everything else (parsing, allocation, encoding, policy cache) | ${fmt(Math.max(0, total - modeled))} | ${Math.max(0, Math.round(((total - modeled) / total) * 100))}% |`,
+  );
 }
 console.log(
   `\nUnit costs: ristretto255 var-base ${unit.mul.toFixed(0)} µs, fixed-base ${unit.mulBase.toFixed(0)} µs (libsodium WASM); ML-KEM-768 keygen ${unit.kemKeygen.toFixed(0)} / encaps ${unit.encaps.toFixed(0)} / decaps ${unit.decaps.toFixed(0)} µs; SHA3-256 ${unit.sha3.toFixed(1)} µs; AES-256-GCM 1 KiB ${unit.gcm1k.toFixed(1)} µs, 1 MiB ${unit.gcm1m.toFixed(0)} µs.`,

@@ -90,6 +90,19 @@ export class Writer {
   finish(): Uint8Array {
     return this.#buffer.slice(0, this.#length);
   }
+
+  /** What was written so far, as a view: valid until the next write (for hashing). */
+  view(): Uint8Array {
+    return this.#buffer.subarray(0, this.#length);
+  }
+
+  /** A copy of what was written followed by `tail`, in one allocation (large payloads). */
+  finishWith(tail: Uint8Array): Uint8Array {
+    const out = new Uint8Array(this.#length + tail.length);
+    out.set(this.#buffer.subarray(0, this.#length));
+    out.set(tail, this.#length);
+    return out;
+  }
 }
 
 export class Reader {

@@ -16,7 +16,7 @@ export type KemPublicKey = ReturnType<typeof mlkem.publicKey>;
 export type KemSecretKey = ReturnType<typeof mlkem.secretKey>;
 export { constantTimeEqual };
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const SUITE = 1;
 export const SUITE_NAME = 'ristretto255 + ML-KEM-768, SHA3-256/SHAKE256, AES-256-GCM, Ed25519';
 
@@ -45,7 +45,7 @@ export type ObjectKind = keyof typeof MAGIC;
 const UTF8 = new TextEncoder();
 
 function _label(name: string): Uint8Array {
-  const text = UTF8.encode(`custos/covercrypt/v1/${name}`);
+  const text = UTF8.encode(`custos/covercrypt/v${FORMAT_VERSION}/${name}`);
   const out = new Uint8Array(1 + text.length);
   out[0] = text.length;
   out.set(text, 1);
@@ -57,6 +57,7 @@ export const LABEL = {
   authority: _label('authority-id'),
   r: _label('fo-randomness'),
   tag: _label('slot-tag'),
+  tagPq: _label('slot-tag-ml-kem'),
   transcript: _label('transcript'),
   mask: _label('slot-mask'),
   slots: _label('slot-binding'),
@@ -203,23 +204,38 @@ export function readRevision(reader: Reader): RevisionSecret {
 }
 
 /**
- * A uniformly random nonzero scalar: 64 random bytes reduced mod ℓ (bias ≈ 2^-260; cheaper here
- * than the provider's rejection sampling, which setup calls once per right).
+ * `count` uniformly random nonzero scalars: 64 random bytes each, reduced mod ℓ (bias ≈ 2^-260;
+ * cheaper here than the provider's rejection sampling). One CSPRNG call for all of them: setup
+ * draws one per right.
  */
-export function randomScalar(): Uint8Array {
-  for (;;) {
-    const s = group.scalar.fromUniform(provider.random.bytes(64));
-    if (!group.scalar.isZero(s)) return s;
+export function randomScalars(count: number): Uint8Array[] {
+  const wide = provider.random.bytes(64 * count);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    let s = group.scalar.fromUniform(wide.subarray(64 * i, 64 * (i + 1)));
+    while (group.scalar.isZero(s)) s = group.scalar.fromUniform(provider.random.bytes(64));
+    out.push(s);
   }
+  wide.fill(0);
+  return out;
 }
 
-/** Fresh secrets for a revision, with the ML-KEM public key when one was generated. */
+/** A uniformly random nonzero scalar (see `randomScalars`). */
+export function randomScalar(): Uint8Array {
+  return randomScalars(1)[0] as Uint8Array;
+}
+
+/**
+ * Fresh secrets for a revision, with the ML-KEM public key when one was generated. `x` is a
+ * fresh random scalar from the caller (`randomScalars`), drawn if not given.
+ */
 export function newRevision(
   revision: number,
   hybrid: boolean,
+  x: Uint8Array = randomScalar(),
 ): { secret: RevisionSecret; kemPublic: Uint8Array | undefined } {
   const pair = hybrid ? mlkem.generateKeyPair() : undefined;
-  const secret = Object.freeze({ revision, x: randomScalar(), kem: pair?.secretKey });
+  const secret = Object.freeze({ revision, x, kem: pair?.secretKey });
   return { secret, kemPublic: pair?.publicKey };
 }
 

@@ -7,15 +7,19 @@
  *   c0 = r·B,  c1 = r·P                             the two tracing traps (P = t·B)
  *   per right i:  K1 = r·Hᵢ (Hᵢ = xᵢ·h, h = s·B)     elliptic-curve share
  *                 (K2, E) = ML-KEM-768.Encaps(ekᵢ)   post-quantum share (hybrid rights)
- *                 tagᵢ = SHA3(L_tag ‖ c0 ‖ c1 ‖ K1)[:16]   (hidden mode) or the right's id
+ *                 tagᵢ (hidden mode) = SHA3(L_tagpq ‖ c0 ‖ c1 ‖ K2)[:16]  (hybrid rights)
+ *                                    = SHA3(L_tag ‖ c0 ‖ c1 ‖ K1)[:16]    (classic rights)
+ *                 or, public mode, the right's ids and revision
  *   T  = SHA3(L_T ‖ authority ‖ everything above)   binds the whole encapsulation
  *   Fᵢ = S ⊕ SHA3(L_F ‖ T ‖ K1 ‖ K2)
  *   U  = SHA3(L_U ‖ T ‖ F₁ ‖ … ‖ Fₙ)
  *   ss = SHA3(L_ss ‖ S ‖ U)
  *
  * A user with tracing id (a0, a1), a0 + a1·t = s, computes A = a0·c0 + a1·c1 = r·h once, then
- * x·A = r·H for each of its right secrets; the decapsulation recomputes c0 and c1 from S
- * (Fujisaki–Okamoto re-encryption check) before releasing ss.
+ * K1 = x·A = r·H for the secret that opens a slot; the decapsulation recomputes c0 from S
+ * (Fujisaki–Okamoto re-encryption check) before releasing ss. Hidden hybrid slots are found with
+ * ML-KEM shares (one decapsulation per slot and secret, ≈ 4× cheaper than a ristretto255
+ * multiplication), so the elliptic-curve share is computed once, for the selected secret.
  *
  * Wire format of an encapsulation:
  *   "CVCK" ‖ version ‖ suite ‖ flags ‖ c0 (32) ‖ c1 (32) ‖ n (varint) ‖
@@ -96,9 +100,18 @@ function _mask(T: Uint8Array, K1: Uint8Array, K2: Uint8Array | undefined): Uint8
   return K2 === undefined ? sha3(LABEL.mask, T, K1) : sha3(LABEL.mask, T, K1, K2);
 }
 
-/** The hidden-policy tag of a slot: who holds x with x·A = K1 recognises it. */
+/** The hidden-policy tag of a classic slot: who holds x with x·A = K1 recognises it. */
 export function slotTag(c0: Uint8Array, c1: Uint8Array, K1: Uint8Array): Uint8Array {
   return sha3(LABEL.tag, c0, c1, K1).subarray(0, TAG);
+}
+
+/**
+ * The hidden-policy tag of a hybrid slot, from its ML-KEM share: who holds the right's ML-KEM
+ * key recognises it with one decapsulation (a wrong key gives an unrelated implicit-rejection
+ * secret, hence a different tag).
+ */
+export function hybridSlotTag(c0: Uint8Array, c1: Uint8Array, K2: Uint8Array): Uint8Array {
+  return sha3(LABEL.tagPq, c0, c1, K2).subarray(0, TAG);
 }
 
 /**
@@ -133,14 +146,15 @@ export function encapsulate(
     .varint(slots.length);
   for (const s of slots) {
     w.u8(s.E === undefined ? 0 : 1);
-    if (visibility === 'hidden') w.raw(slotTag(c0, c1, s.K1));
-    else {
+    if (visibility === 'hidden') {
+      w.raw(s.K2 === undefined ? slotTag(c0, c1, s.K1) : hybridSlotTag(c0, c1, s.K2));
+    } else {
       writeRight(w, s.t.right);
       w.varint(s.t.revision);
     }
     if (s.E !== undefined) w.raw(s.E);
   }
-  const T = _transcript(authorityId, w.finish());
+  const T = _transcript(authorityId, w.view());
   const F = new Uint8Array(slots.length * SEED);
   slots.forEach((s, i) => {
     const f = F.subarray(i * SEED, (i + 1) * SEED);
@@ -220,8 +234,11 @@ export function encapsulationPoints(
 }
 
 /**
- * Opens slot `slot` with key `key`, given A = r·h: recovers S, runs the FO re-encryption check
- * and returns S and ss, or undefined.
+ * Opens `slot` given its elliptic-curve share K1 = r·Hᵢ and, for a hybrid slot, its ML-KEM share
+ * K2: recovers S, runs the Fujisaki–Okamoto re-encryption check and returns S and ss, or
+ * undefined. The check recomputes c0 = r·B, which fixes r and so S. `checkC1` also recomputes
+ * c1 = r·P (one more multiplication): a user need not, because its K1 = x·(a0·c0 + a1·c1)
+ * already depends on c1 (see `decapsulate`); the authority, whose A = s·c0 ignores c1, must.
  */
 export function openSlot(
   authorityId: Uint8Array,
@@ -229,20 +246,17 @@ export function openSlot(
   parsed: ParsedEncapsulation,
   slot: ParsedSlot,
   K1: Uint8Array,
-  kemKey: KemSecretKey | undefined,
+  K2: Uint8Array | undefined,
+  checkC1: boolean,
 ): { S: Uint8Array; key: Uint8Array } | undefined {
-  let K2: Uint8Array | undefined;
-  if (slot.hybrid) {
-    if (kemKey === undefined || slot.E === undefined) return undefined;
-    K2 = mlkem.decapsulate(slot.E, kemKey);
-  }
+  if (slot.hybrid && K2 === undefined) return undefined;
   const T = _transcript(authorityId, parsed.bytes.subarray(0, parsed.fOffset));
-  const S = xorInto(slot.F.slice(), _mask(T, K1, K2));
+  const S = xorInto(slot.F.slice(), _mask(T, K1, slot.hybrid ? K2 : undefined));
   const r = scalarFrom(LABEL.r, S);
-  // Fujisaki–Okamoto: S must re-derive both traps exactly, else nothing is released.
-  const ok0 = _ctEqual32(group.point.mulBase(r), parsed.c0);
-  const ok1 = _ctEqual32(group.point.mul(r, P), parsed.c1);
-  if ((ok0 & ok1) !== 1) return undefined;
+  // Fujisaki–Okamoto: S must re-derive the traps exactly, else nothing is released.
+  let ok = _ctEqual32(group.point.mulBase(r), parsed.c0);
+  if (checkC1) ok &= _ctEqual32(group.point.mul(r, P), parsed.c1);
+  if (ok !== 1) return undefined;
   const U = sha3(LABEL.slots, T, parsed.bytes.subarray(parsed.fOffset));
   return { S, key: sha3(LABEL.key, S, U) };
 }
@@ -253,13 +267,26 @@ function _ctEqual32(a: Uint8Array, b: Uint8Array): number {
   return ((d - 1) >>> 31) & 1;
 }
 
+// dst ← src where mask is −1 (all ones), unchanged where it is 0; no data-dependent branch.
+function _select(dst: Uint8Array, src: Uint8Array, mask: number): void {
+  for (let i = 0; i < dst.length; i++) {
+    dst[i] = ((dst[i] as number) & ~mask) | ((src[i] as number) & mask);
+  }
+}
+
 /**
- * Decapsulates with a list of candidate secrets, given A = r·h computed by the caller from its
- * tracing id (user) or from s (authority). Hidden policy: every secret is tried against every
- * slot with no early exit and the match is selected without branching on it, so the time does
- * not depend on which right matched; a miss runs the same final steps on a dummy pair. Public
- * policy: the slot's right and revision select the secret directly.
+ * Decapsulates with a list of candidate secrets, given A = r·h / a0 computed by the caller
+ * from its tracing id (a user, whose secrets are a0·x) or A = r·h (the authority, secrets x).
  * Returns the shared secret, or undefined (not authorized, or an altered encapsulation).
+ *
+ * Hidden policy: every (slot, secret) pair is tried, with no early exit, and the match is
+ * selected with masks, so the work depends only on public facts (the number and kinds of
+ * slots, the number of secrets and which have an ML-KEM key), never on which right matched.
+ * A hybrid slot is tried with one ML-KEM decapsulation per secret that has an ML-KEM key; a
+ * classic slot with the share K1 = x·A of every secret (one multiplication per secret, shared
+ * by all classic slots). Then K1 of the selected secret is computed once (when the
+ * encapsulation has a hybrid slot) and the selected slot is opened; a miss opens a dummy pair
+ * the same way. Public policy: the slot's right and revision select the secret directly.
  */
 export function decapsulate(
   authorityId: Uint8Array,
@@ -267,6 +294,7 @@ export function decapsulate(
   parsed: ParsedEncapsulation,
   A: Uint8Array,
   keys: readonly DecapsulationKey[],
+  checkC1: boolean,
 ): Uint8Array | undefined {
   if (keys.length === 0) return undefined;
   if (parsed.visibility === 'public') {
@@ -274,29 +302,63 @@ export function decapsulate(
     for (const slot of parsed.slots) {
       const key = byLabel.get(`${rightKey(slot.right ?? [])}#${slot.revision ?? 0}`);
       if (key === undefined) continue;
-      return openSlot(authorityId, P, parsed, slot, group.point.mul(key.x, A), key.kem())?.key;
+      const kem = key.kem();
+      if (slot.hybrid && (kem === undefined || slot.E === undefined)) return undefined;
+      const K2 = slot.hybrid
+        ? mlkem.decapsulate(slot.E as Uint8Array, kem as KemSecretKey)
+        : undefined;
+      const K1 = group.point.mul(key.x, A);
+      return openSlot(authorityId, P, parsed, slot, K1, K2, checkC1)?.key;
     }
     return undefined;
   }
   const { c0, c1, slots } = parsed;
+  let hasClassic = false;
+  let hasHybrid = false;
+  for (const slot of slots) {
+    if (slot.hybrid) hasHybrid = true;
+    else hasClassic = true;
+  }
   let found = 0;
   let slotIndex = 0;
-  let keyIndex = 0;
-  const shares: Uint8Array[] = [];
-  for (let j = 0; j < keys.length; j++) {
-    const K1 = group.point.mul((keys[j] as DecapsulationKey).x, A);
-    shares.push(K1);
-    const tag = slotTag(c0, c1, K1);
-    for (let i = 0; i < slots.length; i++) {
-      const eq = _eq16((slots[i] as ParsedSlot).tag as Uint8Array, tag);
-      const mask = -eq;
-      found |= eq;
-      slotIndex = (slotIndex & ~mask) | (i & mask);
-      keyIndex = (keyIndex & ~mask) | (j & mask);
+  const x = (keys[0] as DecapsulationKey).x.slice(); // the selected secret (dummy: the first)
+  const K1 = new Uint8Array(POINT);
+  const K2 = new Uint8Array(SEED);
+  if (hasClassic) {
+    for (const key of keys) {
+      const share = group.point.mul(key.x, A);
+      const tag = slotTag(c0, c1, share);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i] as ParsedSlot;
+        const eq = _eq16(slot.tag as Uint8Array, tag) & (slot.hybrid ? 0 : 1);
+        const mask = -eq;
+        found |= eq;
+        slotIndex = (slotIndex & ~mask) | (i & mask);
+        _select(x, key.x, mask);
+        _select(K1, share, mask);
+      }
     }
   }
+  if (hasHybrid) {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i] as ParsedSlot;
+      if (!slot.hybrid) continue;
+      for (const key of keys) {
+        const kem = key.kem();
+        if (kem === undefined) continue; // a classic secret opens no hybrid slot (public fact)
+        const share = mlkem.decapsulate(slot.E as Uint8Array, kem);
+        const eq = _eq16(slot.tag as Uint8Array, hybridSlotTag(c0, c1, share));
+        const mask = -eq;
+        found |= eq;
+        slotIndex = (slotIndex & ~mask) | (i & mask);
+        _select(x, key.x, mask);
+        _select(K2, share, mask);
+      }
+    }
+    // The elliptic-curve share of the selected secret, computed once whatever matched.
+    K1.set(group.point.mul(x, A));
+  }
   const slot = slots[slotIndex] as ParsedSlot;
-  const key = keys[keyIndex] as DecapsulationKey;
-  const opened = openSlot(authorityId, P, parsed, slot, shares[keyIndex] as Uint8Array, key.kem());
+  const opened = openSlot(authorityId, P, parsed, slot, K1, K2, checkC1);
   return found === 1 ? opened?.key : undefined;
 }

@@ -196,11 +196,11 @@ export function encrypt(
   const seeds = crypto.random.bytes(2 * SEED);
   const { key, encapsulation } = publicKey._encapsulate(policy, options, seeds.subarray(0, SEED));
   const dek = seeds.subarray(SEED);
-  const w = new Writer(encapsulation.length + plaintext.length + 96 + (metadata?.length ?? 0));
+  const w = new Writer(encapsulation.length + 96 + (metadata?.length ?? 0));
   writePrefix(w, 'ciphertext');
   _writeHeader(w, encapsulation, key, dek, metadata, aad);
-  w.raw(_subkey(LABEL.payload, dek).seal(ZERO_NONCE, plaintext, aad));
-  return w.finish();
+  // One allocation and one copy of the payload (it matters at a megabyte).
+  return w.finishWith(_subkey(LABEL.payload, dek).seal(ZERO_NONCE, plaintext, aad));
 }
 
 /**

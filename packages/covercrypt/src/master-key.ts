@@ -26,17 +26,19 @@ import {
   group,
   mlkem,
   newRevision,
-  randomScalar,
+  randomScalars,
   readPrefix,
   readRevision,
   readScalar,
   writePrefix,
   writeRevision,
+  type KemSecretKey,
   type RevisionSecret,
 } from './_scheme.ts';
 import {
   encapsulate,
   encapsulationPoints,
+  hybridSlotTag,
   openSlot,
   parseEncapsulation,
   slotTag,
@@ -71,6 +73,17 @@ import {
   userKeySignedMessage,
   UserKey,
 } from './user-key.ts';
+
+interface _Match {
+  readonly slot: ParsedSlot;
+  readonly state: _RightState;
+  readonly secret: RevisionSecret;
+  readonly K1: Uint8Array;
+  readonly K2: Uint8Array | undefined;
+}
+
+// Parsed ML-KEM keys of revisions (revision objects are frozen and replaced, never mutated).
+const _kemKeys = new WeakMap<RevisionSecret, KemSecretKey>();
 
 interface _RightState {
   readonly right: Right;
@@ -173,12 +186,13 @@ export class MasterSecretKey {
     const s =
       structure instanceof AccessStructure ? structure.clone() : AccessStructure.create(structure);
     const pair = await crypto.keys.generate('ed25519');
+    const st = randomScalars(2);
     const msk = new MasterSecretKey({
       structure: s,
       epoch: 1,
       signingSeed: await crypto.keys.exportPrivate(pair.privateKey, 'raw'),
-      s: randomScalar(),
-      t: randomScalar(),
+      s: st[0] as Uint8Array,
+      t: st[1] as Uint8Array,
       idKey: crypto.random.bytes(32),
       macKey: crypto.random.bytes(32),
       nextSerial: 0,
@@ -303,12 +317,14 @@ export class MasterSecretKey {
   // rights whose attribute was removed disappear, rights that became hybrid get an ML-KEM key.
   #sync(): void {
     const next = new Map<string, _RightState>();
-    for (const right of universe(this.#structure)) {
+    const rights = universe(this.#structure);
+    const fresh = randomScalars(rights.filter((r) => !this.#rights.has(rightKey(r))).length);
+    for (const right of rights) {
       const key = rightKey(right);
       const hybrid = rightMode(this.#structure, right) === 'hybrid';
       const state = this.#rights.get(key);
       if (state === undefined) {
-        const { secret, kemPublic } = newRevision(1, hybrid);
+        const { secret, kemPublic } = newRevision(1, hybrid, fresh.pop());
         this.#cachePublic(key, secret, kemPublic);
         next.set(key, { right, revisions: [secret] });
         continue;
@@ -567,43 +583,83 @@ export class MasterSecretKey {
     this.#changed();
   }
 
-  // Every slot matched to a right revision, with its elliptic-curve share; undefined if a slot
-  // matches nothing (a revision pruned since, or an altered encapsulation).
-  #match(
-    parsed: ParsedEncapsulation,
-  ):
-    { slot: ParsedSlot; state: _RightState; secret: RevisionSecret; K1: Uint8Array }[] | undefined {
+  // Every slot matched to a right revision, with its elliptic-curve and ML-KEM shares; undefined
+  // if a slot matches nothing (a revision pruned since, or an altered encapsulation). The
+  // authority's scan may stop early: its timing is not exposed to the parties it protects.
+  #match(parsed: ParsedEncapsulation): _Match[] | undefined {
     const points = encapsulationPoints(parsed);
     if (points === undefined) return undefined;
     const A = group.point.mul(this.#s, points.c0);
-    const out = [];
+    const out: _Match[] = [];
+    const share = (slot: ParsedSlot, secret: RevisionSecret): Uint8Array | undefined =>
+      slot.hybrid && secret.kem !== undefined
+        ? mlkem.decapsulate(slot.E as Uint8Array, this.#kemKey(secret))
+        : undefined;
     if (parsed.visibility === 'public') {
       for (const slot of parsed.slots) {
         const state = this.#rights.get(rightKey(slot.right ?? []));
         const secret = state?.revisions.find((r) => r.revision === slot.revision);
         if (state === undefined || secret === undefined) return undefined;
-        out.push({ slot, state, secret, K1: group.point.mul(secret.x, A) });
+        out.push({
+          slot,
+          state,
+          secret,
+          K1: group.point.mul(secret.x, A),
+          K2: share(slot, secret),
+        });
       }
       return out;
     }
-    const candidates: {
+    const classic: {
       state: _RightState;
       secret: RevisionSecret;
       K1: Uint8Array;
       tag: Uint8Array;
     }[] = [];
-    for (const state of this.#rights.values()) {
-      for (const secret of state.revisions) {
-        const K1 = group.point.mul(secret.x, A);
-        candidates.push({ state, secret, K1, tag: slotTag(parsed.c0, parsed.c1, K1) });
+    if (parsed.slots.some((slot) => !slot.hybrid)) {
+      for (const state of this.#rights.values()) {
+        for (const secret of state.revisions) {
+          const K1 = group.point.mul(secret.x, A);
+          classic.push({ state, secret, K1, tag: slotTag(parsed.c0, parsed.c1, K1) });
+        }
       }
     }
     for (const slot of parsed.slots) {
-      const hit = candidates.find((c) => constantTimeEqual(c.tag, slot.tag as Uint8Array));
+      const tag = slot.tag as Uint8Array;
+      let hit: _Match | undefined;
+      if (slot.hybrid) {
+        search: for (const state of this.#rights.values()) {
+          for (const secret of state.revisions) {
+            const K2 = share(slot, secret);
+            if (
+              K2 === undefined ||
+              !constantTimeEqual(hybridSlotTag(parsed.c0, parsed.c1, K2), tag)
+            ) {
+              continue;
+            }
+            hit = { slot, state, secret, K1: group.point.mul(secret.x, A), K2 };
+            break search;
+          }
+        }
+      } else {
+        const c = classic.find((candidate) => constantTimeEqual(candidate.tag, tag));
+        if (c !== undefined)
+          hit = { slot, state: c.state, secret: c.secret, K1: c.K1, K2: undefined };
+      }
       if (hit === undefined) return undefined;
-      out.push({ slot, state: hit.state, secret: hit.secret, K1: hit.K1 });
+      out.push(hit);
     }
     return out;
+  }
+
+  // The parsed ML-KEM key of a revision, parsed once (parsing a seed costs about 3 decapsulations).
+  #kemKey(secret: RevisionSecret): KemSecretKey {
+    let key = _kemKeys.get(secret);
+    if (key === undefined) {
+      key = mlkem.secretKey(secret.kem as Uint8Array);
+      _kemKeys.set(secret, key);
+    }
+    return key;
   }
 
   // Opens every slot and checks they all carry the same seed (an insider could otherwise make
@@ -613,8 +669,8 @@ export class MasterSecretKey {
     if (matches === undefined) return undefined;
     let first: { S: Uint8Array; key: Uint8Array } | undefined;
     for (const m of matches) {
-      const kem = m.secret.kem === undefined ? undefined : mlkem.secretKey(m.secret.kem);
-      const opened = openSlot(this.#authorityId, this.#P, parsed, m.slot, m.K1, kem);
+      // c1 is checked too: the authority's A = s·c0 does not depend on it, a user's does.
+      const opened = openSlot(this.#authorityId, this.#P, parsed, m.slot, m.K1, m.K2, true);
       if (opened === undefined) return undefined;
       if (first !== undefined && !constantTimeEqual(first.S, opened.S)) return undefined;
       first ??= opened;

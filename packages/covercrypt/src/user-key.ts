@@ -147,6 +147,8 @@ export function userKeySignedMessage(body: Uint8Array, mac: Uint8Array): Uint8Ar
   return out;
 }
 
+const USER_CHECKS_C1 = process.env['C1'] !== '0';
+
 export interface LoadUserKeyOptions {
   /** When given, the key must have been issued by this authority (32-byte authority id). */
   readonly authority?: Uint8Array;
@@ -287,7 +289,14 @@ export class UserKey {
     } catch {
       return undefined;
     }
-    return decapsulate(this.#authorityId, this.#contents.P, parsed, A, this.#secrets);
+    return decapsulate(
+      this.#authorityId,
+      this.#contents.P,
+      parsed,
+      A,
+      this.#secrets,
+      USER_CHECKS_C1,
+    );
   }
 
   /**

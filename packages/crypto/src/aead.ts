@@ -151,7 +151,7 @@ export interface _AeadCore {
   ): void;
   /**
    * Optional fast path for `seal`: a fresh `ciphertext || tag` built without the copy into a
-   * separate output that `sealInto` implies (node grows its own output buffer in place).
+   * separate output that `sealInto` implies (node grows update()'s own output).
    */
   seal?(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
   /** Returns ciphertext and tag separately, copying as little as the runtime allows. */

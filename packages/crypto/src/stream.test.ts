@@ -419,6 +419,57 @@ for (const [name, primitives] of impls) {
         );
       });
 
+      void test('many chunks in flight: results in order, a bad chunk stops the stream there', async () => {
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => unhandled.push(reason);
+        process.on('unhandledRejection', onUnhandled);
+        try {
+          const key = random(32);
+          const chunkSize = 64;
+          const plaintext = random(20 * chunkSize + 9);
+          const stream = await collect(
+            encryptStream(primitives, key, splitAt(plaintext, [1000, 1001]), { chunkSize }),
+          );
+          assert.deepEqual(decryptBytes(other, key, stream), plaintext);
+          // every chunk in one source piece: the async cipher gets all of them at once
+          assert.deepEqual(await collect(decryptStream(primitives, key, [stream])), plaintext);
+          const altered = stream.slice();
+          const bad = 9;
+          const at = HEADER_LENGTH + bad * (chunkSize + TAG) + 5;
+          altered[at] = altered[at]! ^ 1;
+          for (const parts of [[altered], splitAt(altered, [100, 700, 701, 1400])]) {
+            const seen: Uint8Array[] = [];
+            await assert.rejects(async () => {
+              for await (const part of decryptStream(primitives, key, asAsync(parts))) {
+                seen.push(part.slice());
+              }
+            }, isDecryptionFailed);
+            assert.deepEqual(join(seen), plaintext.subarray(0, bad * chunkSize));
+            const viaTransform: Uint8Array[] = [];
+            const reader = readableOf(parts)
+              .pipeThrough(createDecryptionTransform(primitives, key))
+              .getReader();
+            await assert.rejects(async () => {
+              for (;;) {
+                const { done, value } = await reader.read();
+                if (done) break;
+                viaTransform.push(value.slice());
+              }
+            }, isDecryptionFailed);
+            assert.deepEqual(join(viaTransform), plaintext.subarray(0, bad * chunkSize));
+          }
+          // a consumer that stops early leaves nothing dangling
+          for await (const part of decryptStream(primitives, key, [altered])) {
+            assert.equal(part.length, chunkSize);
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          assert.deepEqual(unhandled, []);
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+        }
+      });
+
       void test('TransformStream pair round trips and errors on tampering', async () => {
         const key = random(32);
         const plaintext = random(5000);

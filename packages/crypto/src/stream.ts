@@ -57,7 +57,11 @@ export {
   type StreamAlgorithm,
 };
 
-/** An async AEAD for one segment key, used by the async entry points when offered. */
+/**
+ * An async AEAD for one segment key, used by the async entry points when offered. Several
+ * operations may be in flight at once; each must have read its input before it returns its
+ * promise (WebCrypto copies its input synchronously), because the caller reuses that memory.
+ */
 export interface AsyncChunkCipher {
   /** Returns `ciphertext || tag`. */
   seal(nonce: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
@@ -176,14 +180,48 @@ class _Engine {
     }
   }
 
-  protected async runAsync<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
+  /**
+   * Marks the engine failed if an in-flight operation rejects. Attaching the handler also keeps
+   * a rejection from being reported as unhandled while its promise waits in a queue.
+   */
+  protected track<T>(operation: Promise<T>): Promise<T> {
+    operation.catch(() => {
       this.state = 'failed';
-      throw error;
-    }
+    });
+    return operation;
   }
+}
+
+/** One chunk's output pieces, possibly still being computed by an async cipher. */
+type _Pending = Promise<Uint8Array[]>;
+
+/** Async cipher operations kept in flight by the async entry points (WebCrypto overlaps them). */
+const IN_FLIGHT = 4;
+
+/**
+ * Starts operations for the async entry points. A failure (thrown or rejected) becomes a
+ * rejected entry at the end of the batch instead of an immediate throw, so that the results
+ * queued before it still come out first, in order; it is marked handled so that it is not
+ * reported as an unhandled rejection while it waits.
+ */
+async function _start(
+  start: () => _Pending[] | Promise<_Pending[]>,
+): Promise<{ pending: _Pending[]; failed: boolean }> {
+  try {
+    // Always an array: awaiting a bare pending result would wait for it (and unwrap it).
+    return { pending: await start(), failed: false };
+  } catch (error) {
+    return { pending: [_rejected(error)], failed: true };
+  }
+}
+
+/** A rejected entry, already marked handled (it may wait in a queue before being awaited). */
+function _rejected(error: unknown): _Pending {
+  // Every error thrown here is an Error (ours or a TypeError); anything else is wrapped.
+  const reason = error instanceof Error ? error : new Error(String(error));
+  const rejected: _Pending = Promise.reject(reason);
+  rejected.catch(() => undefined);
+  return rejected;
 }
 
 function _segmentCipher(
@@ -270,28 +308,35 @@ class _Encryptor extends _Engine implements StreamEncryptor {
     });
   }
 
-  async pushAsync(plaintext: Uint8Array): Promise<Uint8Array[]> {
+  /**
+   * Async form of `push`: starts one operation per completed chunk and returns their results in
+   * order. With an async cipher the operations are still running when this returns (they have
+   * already read their input, so the caller may reuse it).
+   */
+  startPush(plaintext: Uint8Array): _Pending[] {
     const asyncCipher = this.asyncCipher;
-    if (asyncCipher === undefined) return this.push(plaintext);
+    if (asyncCipher === undefined) return [Promise.resolve(this.push(plaintext))];
     abytes(plaintext, 'plaintext');
     this.guard();
-    return this.runAsync(async () => {
-      const out: Uint8Array[] = [];
+    return this.run(() => {
+      const out: _Pending[] = [];
       for (const chunk of this.#framer.push(plaintext)) {
-        out.push(await asyncCipher.seal(this.nextNonce(false), chunk));
+        const sealed = asyncCipher.seal(this.nextNonce(false), chunk);
+        out.push(this.track(sealed.then((bytes) => [bytes])));
       }
       return out;
     });
   }
 
-  async finalAsync(): Promise<Uint8Array> {
+  /** Async form of `final`. */
+  startFinal(): _Pending {
     const asyncCipher = this.asyncCipher;
-    if (asyncCipher === undefined) return this.final();
+    if (asyncCipher === undefined) return Promise.resolve([this.final()]);
     this.guard();
-    return this.runAsync(async () => {
-      const sealed = await asyncCipher.seal(this.nextNonce(true), this.#framer.rest());
+    return this.run(() => {
+      const sealed = asyncCipher.seal(this.nextNonce(true), this.#framer.rest());
       this.state = 'closed';
-      return sealed;
+      return this.track(sealed.then((bytes) => [bytes]));
     });
   }
 }
@@ -389,41 +434,69 @@ class _Decryptor extends _Engine implements StreamDecryptor {
     return last;
   }
 
-  async pushAsync(bytes: Uint8Array): Promise<Uint8Array[]> {
+  /**
+   * Async form of `push`: parses the header (and sets up the async cipher) when it completes,
+   * then starts one operation per completed chunk and returns their results in order. Each
+   * result is released only after its own tag verified.
+   */
+  async startPush(bytes: Uint8Array): Promise<_Pending[]> {
     abytes(bytes, 'bytes');
     this.guard();
-    return this.runAsync(async () => {
-      let rest = bytes;
-      if (this.#framer === undefined) {
-        const start = this.#readHeader(bytes);
-        if (start < 0) return [];
-        const made = this.#ensureCipher();
-        if (made !== undefined && this.#wantAsync) {
-          const header = this.#header as StreamHeader;
-          this.asyncCipher = await this.#primitives.asyncCipher?.(header.algorithm, made.key);
+    let rest = bytes;
+    if (this.#framer === undefined) {
+      const start = this.run(() => this.#readHeader(bytes));
+      if (start < 0) return [];
+      const made = this.run(() => this.#ensureCipher());
+      if (made !== undefined) {
+        try {
+          if (this.#wantAsync) {
+            const { algorithm } = this.#header as StreamHeader;
+            this.asyncCipher = await this.#primitives.asyncCipher?.(algorithm, made.key);
+          }
+        } catch (error) {
+          this.state = 'failed';
+          throw error;
+        } finally {
+          made.key.fill(0);
         }
-        made?.key.fill(0);
-        rest = bytes.subarray(start);
       }
-      const out: Uint8Array[] = [];
-      const asyncCipher = this.asyncCipher;
-      const cipher = this.cipher as AeadCipher;
+      rest = bytes.subarray(start);
+    }
+    const asyncCipher = this.asyncCipher;
+    const cipher = this.cipher as AeadCipher;
+    return this.run(() => {
+      const out: _Pending[] = [];
       for (const chunk of (this.#framer as ChunkFramer).push(rest)) {
         const nonce = this.nextNonce(false);
-        out.push(asyncCipher ? await asyncCipher.open(nonce, chunk) : cipher.open(nonce, chunk));
+        if (asyncCipher === undefined) {
+          // A failure ends the batch with a rejected entry: the chunks verified before it
+          // still come out first.
+          let plaintext: Uint8Array;
+          try {
+            plaintext = cipher.open(nonce, chunk);
+          } catch (error) {
+            this.state = 'failed';
+            out.push(_rejected(error));
+            return out;
+          }
+          out.push(Promise.resolve([plaintext]));
+        } else {
+          out.push(this.track(asyncCipher.open(nonce, chunk).then((plaintext) => [plaintext])));
+        }
       }
       return out;
     });
   }
 
-  async finalAsync(): Promise<Uint8Array> {
+  /** Async form of `final`. */
+  startFinal(): _Pending {
     const asyncCipher = this.asyncCipher;
-    if (asyncCipher === undefined) return this.final();
+    if (asyncCipher === undefined) return Promise.resolve([this.final()]);
     this.guard();
-    return this.runAsync(async () => {
-      const plaintext = await asyncCipher.open(this.nextNonce(true), this.#lastChunk());
+    return this.run(() => {
+      const opened = asyncCipher.open(this.nextNonce(true), this.#lastChunk());
       this.state = 'closed';
-      return plaintext;
+      return this.track(opened.then((plaintext) => [plaintext]));
     });
   }
 }
@@ -464,16 +537,39 @@ function _checkSource(source: unknown): AsyncIterable<Uint8Array> | Iterable<Uin
   return source as AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
+/**
+ * Feeds `source` through an engine with up to IN_FLIGHT operations running, yielding results in
+ * order. Stops reading the source at the first failure, yields what came before it, then throws.
+ */
+async function* _drive(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  push: (piece: Uint8Array) => _Pending[] | Promise<_Pending[]>,
+  final: () => _Pending,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const queue: _Pending[] = [];
+  let failed = false;
+  for await (const piece of source) {
+    const started = await _start(() => push(piece));
+    queue.push(...started.pending);
+    failed = started.failed;
+    if (failed) break;
+    while (queue.length > IN_FLIGHT) yield* await (queue.shift() as _Pending);
+  }
+  if (!failed) queue.push(...(await _start(() => [final()])).pending);
+  for (const pending of queue) yield* await pending;
+}
+
 async function* _encryptGenerator(
   encryptor: _Encryptor,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   await encryptor.useAsync();
   yield encryptor.header;
-  for await (const piece of source) {
-    for (const out of await encryptor.pushAsync(piece)) yield out;
-  }
-  yield await encryptor.finalAsync();
+  yield* _drive(
+    source,
+    (piece) => encryptor.startPush(piece),
+    () => encryptor.startFinal(),
+  );
 }
 
 async function* _decryptGenerator(
@@ -481,10 +577,11 @@ async function* _decryptGenerator(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   decryptor.preferAsync();
-  for await (const piece of source) {
-    for (const out of await decryptor.pushAsync(piece)) yield out;
-  }
-  yield await decryptor.finalAsync();
+  yield* _drive(
+    source,
+    (piece) => decryptor.startPush(piece),
+    () => decryptor.startFinal(),
+  );
 }
 
 /**
@@ -519,6 +616,24 @@ export function decryptStream(
 }
 
 /**
+ * One transform()/flush() step: start the new operations, then enqueue results until at most
+ * IN_FLIGHT remain (none when `drain`, or after a failure, which is then thrown in order).
+ */
+async function _transformStep(
+  queue: _Pending[],
+  controller: TransformStreamDefaultController<Uint8Array>,
+  start: () => _Pending[] | Promise<_Pending[]>,
+  drain = false,
+): Promise<void> {
+  const started = await _start(start);
+  queue.push(...started.pending);
+  const keep = drain || started.failed ? 0 : IN_FLIGHT;
+  while (queue.length > keep) {
+    for (const out of await (queue.shift() as _Pending)) controller.enqueue(out);
+  }
+}
+
+/**
  * A `TransformStream` that encrypts: its readable side starts with the header. Errors (bad
  * arguments are thrown at once) abort both sides.
  */
@@ -528,16 +643,17 @@ export function createEncryptionTransform(
   options?: StreamEncryptOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
   const encryptor = new _Encryptor(primitives, key, options);
+  const queue: _Pending[] = [];
   return new TransformStream<Uint8Array, Uint8Array>({
     async start(controller) {
       await encryptor.useAsync();
       controller.enqueue(encryptor.header);
     },
     async transform(chunk, controller) {
-      for (const out of await encryptor.pushAsync(chunk)) controller.enqueue(out);
+      await _transformStep(queue, controller, () => encryptor.startPush(chunk));
     },
     async flush(controller) {
-      controller.enqueue(await encryptor.finalAsync());
+      await _transformStep(queue, controller, () => [encryptor.startFinal()], true);
     },
   });
 }
@@ -553,12 +669,13 @@ export function createDecryptionTransform(
 ): TransformStream<Uint8Array, Uint8Array> {
   const decryptor = new _Decryptor(primitives, key, options);
   decryptor.preferAsync();
+  const queue: _Pending[] = [];
   return new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
-      for (const out of await decryptor.pushAsync(chunk)) controller.enqueue(out);
+      await _transformStep(queue, controller, () => decryptor.startPush(chunk));
     },
     async flush(controller) {
-      controller.enqueue(await decryptor.finalAsync());
+      await _transformStep(queue, controller, () => [decryptor.startFinal()], true);
     },
   });
 }

@@ -56,7 +56,7 @@ export type DecodedHeader =
 export const ZERO_TAG = new Uint8Array(GCM_TAG_LENGTH);
 const TYPE_LIVE = 1;
 const TYPE_MOVED = 2;
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 export function entrySize(e: Entry): number {
   return (e.value.length < 63 ? 1 : 2) + e.value.length;
@@ -118,9 +118,11 @@ export class _EntryRun {
     this.#len = writeEntry(this.#buf, this.#len, kind, value);
   }
 
-  /** The encoded entries (a view, valid until the next push). */
+  /** The encoded entries (the buffer itself when full, else a copy). */
   bytes(): Uint8Array {
-    return this.#buf.subarray(0, this.#len);
+    // A copy, not a subarray: a view of a small array forces V8 to move the array's bytes
+    // off the heap into an ArrayBuffer of their own, which costs more than copying them.
+    return this.#len === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#len);
   }
 }
 
@@ -202,15 +204,19 @@ export function packRun(
   return ends;
 }
 
-/** A chain cell payload: `run[start..end)`, zero padded to `cellSize`. */
+/**
+ * A chain cell payload: `run[start..end)`, zero padded to `cellSize`, written into `out` when
+ * given (a scratch array reused from cell to cell).
+ */
 export function chainPayload(
   run: Uint8Array,
   start: number,
   end: number,
   cellSize: number,
+  out: Uint8Array = new Uint8Array(cellSize),
 ): Uint8Array {
-  const out = new Uint8Array(cellSize);
   out.set(run.subarray(start, end));
+  out.fill(0, end - start);
   return out;
 }
 
@@ -220,29 +226,35 @@ export function encodeChainPayload(entries: readonly Entry[], cellSize: number):
 }
 
 /**
- * A live header payload. The tail may be given in two parts (`tail` then `more`), so that a
- * write appends new entries to a cached tail without first joining them.
+ * Writes a live header payload into `out` (`cellSize` bytes, all zero). The tail may be given
+ * in two parts (`tail` then `more`), so that a write appends new entries to a cached tail
+ * without first joining them.
  */
-export function headerPayload(
-  cellSize: number,
+export function writeHeaderPayload(
+  out: Uint8Array,
   version: number,
   count: number,
   lastTag: Uint8Array,
   tail: Uint8Array,
   more: Uint8Array = EMPTY,
 ): Uint8Array {
-  const out = new Uint8Array(cellSize);
   out[0] = TYPE_LIVE;
   _u32(out, 1, version);
   _u32(out, 5, count);
   out.set(lastTag, 9);
   out.set(tail, HEADER_FIXED);
-  out.set(more, HEADER_FIXED + tail.length);
+  if (more.length > 0) out.set(more, HEADER_FIXED + tail.length);
   return out;
 }
 
 export function encodeHeader(state: HeaderState, cellSize: number): Uint8Array {
-  return headerPayload(cellSize, state.version, state.count, state.lastTag, state.tail);
+  return writeHeaderPayload(
+    new Uint8Array(cellSize),
+    state.version,
+    state.count,
+    state.lastTag,
+    state.tail,
+  );
 }
 
 /** Big-endian u32 (no DataView: one is a heap object per call on this hot path). */
@@ -330,7 +342,11 @@ export class _Nonces {
   }
 }
 
-/** Seals one payload into a stored cell `nonce ‖ ciphertext ‖ tag`. */
+/**
+ * Seals one payload into a stored cell `nonce ‖ ciphertext ‖ tag`. (Detached: the runtime's
+ * ciphertext is copied once, into the cell, instead of twice; the payload is not retained, so
+ * callers may reuse its array.)
+ */
 export function sealCell(
   aead: AeadCipher,
   nonces: _Nonces,
@@ -338,10 +354,11 @@ export function sealCell(
   aad: Uint8Array,
 ): Uint8Array {
   const nonce = nonces.next();
-  const ct = aead.seal(nonce, payload, aad);
-  const out = new Uint8Array(NONCE_LENGTH + ct.length);
+  const { ciphertext, tag } = aead.sealDetached(nonce, payload, aad);
+  const out = new Uint8Array(NONCE_LENGTH + ciphertext.length + tag.length);
   out.set(nonce, 0);
-  out.set(ct, NONCE_LENGTH);
+  out.set(ciphertext, NONCE_LENGTH);
+  out.set(tag, NONCE_LENGTH + ciphertext.length);
   return out;
 }
 

@@ -19,7 +19,7 @@
  */
 import { bytesKey } from './_assert.ts';
 import { crypto } from './_crypto.ts';
-import { KIND_INSERT, type Entry } from './cells.ts';
+import { encodeEntries, KIND_INSERT, type Entry } from './cells.ts';
 import { _Slot, type _Engine } from './engine.ts';
 import { KeyEpochMissing, WriteConflict } from './errors.ts';
 import type { ForwardState } from './forward.ts';
@@ -74,7 +74,7 @@ export async function compactIndex(
     throw new RangeError('compaction needs the keyword registry (options.registry)');
 
   const [registry] = await engine.read([REGISTRY_KEYWORD]);
-  const names = [...replay(registry?.entries ?? []).values.values()]
+  const names = [...replay(registry?.runs ?? []).values.values()]
     .map((dk) => ({ dk, key: bytesKey(dk) }))
     .filter((x) => from === null || x.key > from)
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -117,14 +117,14 @@ async function _rewrite(
     let before = 0;
     let after = 0;
     for (const leaf of leaves) {
-      const live = liveEntries(leaf.entries ?? []);
+      const live = liveEntries(leaf.runs ?? []);
       for (const slot of leaf.slots) {
         if (slot.keys === current) {
           if (slot.moved !== null) throw new KeyEpochMissing(slot.moved);
           if (slot.exists) before += slot.count + 1;
           guardSlots.push(slot);
           if (slot.exists || live.length > 0) {
-            const p = engine.prepare(slot, live, true);
+            const p = engine.prepare(slot, encodeEntries(live), true);
             writes.push(...p.writes);
             commits.push(p);
             after += p.state.count + 1;
@@ -139,7 +139,7 @@ async function _rewrite(
       }
     }
     if (regSlot !== null && created.length > 0) {
-      const p = engine.prepare(regSlot, created);
+      const p = engine.prepare(regSlot, encodeEntries(created));
       guardSlots.push(regSlot);
       writes.push(...p.writes);
       commits.push(p);
@@ -203,10 +203,10 @@ async function _compactForward(
         before += slot.count;
         for (const address of slot.addresses(1, slot.count)) writes.push({ address, value: null });
       }
-      const live = liveEntries(leaf.entries ?? []);
+      const live = liveEntries(leaf.runs ?? []);
       if (live.length === 0) continue;
-      const slot = new _Slot(current, leaf.dk, crypto.random.bytes(TAG_LENGTH), false);
-      const p = engine.prepare(slot, live);
+      const slot = new _Slot(current, leaf.dk, crypto.random.bytes(TAG_LENGTH), null);
+      const p = engine.prepare(slot, encodeEntries(live));
       for (const w of p.writes) guards.push({ address: w.address, expected: null });
       writes.unshift(...p.writes);
       fresh.push(p);

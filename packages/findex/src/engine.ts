@@ -23,9 +23,9 @@ import {
   decodeHeader,
   encodeMovedHeader,
   entriesEnd,
+  GCM_TAG_LENGTH,
   HEADER_FIXED,
   headerAad,
-  headerPayload,
   KIND_INSERT,
   openCells,
   packRun,
@@ -35,6 +35,7 @@ import {
   type DecodedHeader,
   type Entry,
   type HeaderState,
+  writeHeaderPayload,
 } from './cells.ts';
 import { KeyEpochMissing, RollbackDetected, TamperDetected, WriteConflict } from './errors.ts';
 import type { ForwardState } from './forward.ts';
@@ -64,7 +65,7 @@ interface _CacheEntry {
   readonly decoded: DecodedHeader;
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 const NO_ADDRESSES: readonly Uint8Array[] = [];
 
 /** One domain keyword in one key epoch, as read from the store. */
@@ -554,14 +555,22 @@ export class _Engine {
     items: readonly { slot: _Slot; run: Uint8Array; rewrite?: boolean }[],
   ): _Prepared[] {
     const size = this.o.cellSize;
+    let headers = 0;
+    for (const it of items) if (it.slot.headerAddress !== null) headers++;
+    // Header plaintexts live in one array per call: they are only read by the AEAD (the cache
+    // keeps its own copy of the tail, see `commit`).
+    const slab = new Uint8Array(headers * size);
+    let scratch: Uint8Array | null = null;
     const out: {
       slot: _Slot;
       writes: Write[];
       header: Uint8Array | null;
       state: HeaderState;
       payload: Uint8Array | null;
-    }[] = [];
-    for (const { slot, run, rewrite = false } of items) {
+    }[] = new Array(items.length);
+    let h = 0;
+    for (let it = 0; it < items.length; it++) {
+      const { slot, run, rewrite = false } = items[it] as (typeof items)[number];
       const base = rewrite ? EMPTY : slot.tail;
       const withHeader = slot.headerAddress !== null;
       const n0 = rewrite ? 0 : slot.count;
@@ -580,29 +589,27 @@ export class _Engine {
         }
         const ends = packRun(all, size, withHeader ? this.tailCapacity : null);
         cells = ends.length;
+        let start = 0;
         if (cells > 0) {
           const addrs = slot.addresses(n0 + 1, cells);
           const aead = slot.keys.cell;
-          let start = 0;
+          scratch ??= new Uint8Array(size);
           for (let j = 0; j < cells; j++) {
             const address = addrs[j] as Uint8Array;
             const end = ends[j] as number;
             const raw = sealCell(
               aead,
               this.#nonces,
-              chainPayload(all, start, end, size),
+              chainPayload(all, start, end, size, scratch),
               chainAad(address, prevTag),
             );
             prevTag = cellTag(raw);
             writes.push({ address, value: raw });
             start = end;
           }
-          tailA = all.subarray(start);
-          tailB = EMPTY;
-        } else {
-          tailA = all;
-          tailB = EMPTY;
         }
+        tailA = start === 0 ? all : all.subarray(start);
+        tailB = EMPTY;
       }
       if (rewrite) {
         // Cells beyond the new end are deleted.
@@ -617,15 +624,25 @@ export class _Engine {
       const version = slot.version + 1;
       const count = n0 + cells;
       let payload: Uint8Array | null = null;
-      let tail = EMPTY;
+      let tail: Uint8Array = EMPTY;
       if (withHeader) {
-        payload = headerPayload(size, version, count, prevTag, tailA, tailB);
+        payload = new Uint8Array(slab.buffer, h++ * size, size);
+        writeHeaderPayload(payload, version, count, prevTag, tailA, tailB);
         tail = payload.subarray(HEADER_FIXED, HEADER_FIXED + tailA.length + tailB.length);
       }
-      out.push({ slot, writes, header: null, state: { version, count, lastTag: prevTag, tail }, payload });
+      out[it] = {
+        slot,
+        writes,
+        header: null,
+        state: { version, count, lastTag: prevTag, tail },
+        payload,
+      };
     }
     for (const keys of this.epochs()) {
-      const mine = out.filter((p) => p.slot.keys === keys && p.payload !== null);
+      const mine =
+        this.o.previous === null && headers === items.length
+          ? out
+          : out.filter((p) => p.slot.keys === keys && p.payload !== null);
       if (mine.length === 0) continue;
       const payloads = new Array<Uint8Array>(mine.length);
       const aads = new Array<Uint8Array>(mine.length);
@@ -661,25 +678,41 @@ export class _Engine {
     return writes;
   }
 
-  /** Records a successful prepared write in the slot and the cache. */
+  /**
+   * Records a successful prepared write in the slot and the cache. What the cache keeps (the
+   * sealed header, the last tag and the tail) is copied into one array of its own: the sealed
+   * header is a view of its batch's output, the tail a view of the batch's plaintexts, and a
+   * cached view would keep those whole arrays alive.
+   */
   commit(p: _Prepared): void {
     const slot = p.slot;
-    const decoded: DecodedHeader = { type: 'live', state: p.state };
-    slot.applyHeader(p.header, p.header === null ? null : decoded);
-    slot.exists = true;
-    slot.version = p.state.version;
-    slot.count = p.state.count;
-    slot.lastTag = p.state.lastTag;
-    slot.tail = p.state.tail;
-    if (slot.headerAddress !== null && p.header !== null) {
-      this._remember(slot.hkey, {
-        // A copy: the sealed header is a view of its whole batch's buffer.
-        header: p.header.slice(),
-        version: p.state.version,
-        count: p.state.count,
-        decoded,
-      });
+    const s = p.state;
+    if (p.header === null) {
+      slot.exists = true;
+      slot.version = s.version;
+      slot.count = s.count;
+      slot.lastTag = s.lastTag;
+      slot.tail = s.tail;
+      return;
     }
+    const n = p.header.length;
+    const own = new Uint8Array(n + GCM_TAG_LENGTH + s.tail.length);
+    own.set(p.header);
+    own.set(s.lastTag, n);
+    own.set(s.tail, n + GCM_TAG_LENGTH);
+    const header = own.subarray(0, n);
+    const decoded: DecodedHeader = {
+      type: 'live',
+      state: {
+        version: s.version,
+        count: s.count,
+        lastTag: own.subarray(n, n + GCM_TAG_LENGTH),
+        tail: own.subarray(n + GCM_TAG_LENGTH),
+      },
+    };
+    slot.applyHeader(header, decoded);
+    if (slot.headerAddress !== null)
+      this._remember(slot.hkey, { header, version: s.version, count: s.count, decoded });
   }
 
   /** Loads the current-epoch headers of `slots` that the cache does not hold (one round trip). */

@@ -14,6 +14,7 @@
  */
 import { abytes, aint, aobject, bytesKey, isBytes } from './_assert.ts';
 import {
+  _EntryRun,
   KIND_DELETE,
   KIND_INSERT,
   KIND_LINK,
@@ -21,9 +22,8 @@ import {
   MAX_CELL_SIZE,
   MIN_CELL_SIZE,
   maxValueLength,
-  type Entry,
 } from './cells.ts';
-import { _Engine, type _Leaf } from './engine.ts';
+import { _Engine, type _Leaf, type _Op } from './engine.ts';
 import { TamperDetected } from './errors.ts';
 import { ForwardState } from './forward.ts';
 import { _EpochKeys, type FindexKey } from './keys.ts';
@@ -34,6 +34,7 @@ import {
   DOMAIN_PREFIX,
   DOMAIN_SUFFIX,
   domainKeyword,
+  exactKeyword,
   keywordBytes,
   MAX_REST_BYTES,
   splitAffixPayload,
@@ -121,8 +122,11 @@ type _Node =
 type _Leafs = Map<string, _Leaf>;
 
 const MAX_QUERY_DEPTH = 32;
-/** Keyword tags kept per key epoch (a pure function of the key: caching changes nothing visible). */
-const TAG_CACHE_SIZE = 16_384;
+/**
+ * Keywords whose tag and first addresses are kept per key epoch (pure functions of the key:
+ * caching them changes nothing the store sees).
+ */
+const KEYWORD_CACHE_SIZE = 16_384;
 
 export class Findex {
   readonly #engine: _Engine;
@@ -142,13 +146,17 @@ export class Findex {
           ? new TextEncoder().encode(o.label)
           : abytes(o.label, 'options.label', 0, 255).slice();
     const cacheSize = aint(o.cacheSize ?? 100_000, 'options.cacheSize', 0, 1 << 24);
+    const speculate = aint(o.speculate ?? 1, 'options.speculate', 0, 64);
     const current = new _EpochKeys(
       isBytes(o.key) ? { epoch: 0, seed: o.key } : (o.key as FindexKey),
       label,
-      TAG_CACHE_SIZE,
+      KEYWORD_CACHE_SIZE,
+      1 + speculate,
     );
     const previous =
-      o.previousKey === undefined ? null : new _EpochKeys(o.previousKey, label, TAG_CACHE_SIZE);
+      o.previousKey === undefined
+        ? null
+        : new _EpochKeys(o.previousKey, label, KEYWORD_CACHE_SIZE, 1 + speculate);
     if (previous !== null && previous.epoch === current.epoch)
       throw new RangeError('options.previousKey must be of another epoch than options.key');
     const cellSize = aint(o.cellSize ?? 192, 'options.cellSize', MIN_CELL_SIZE, MAX_CELL_SIZE);
@@ -161,7 +169,7 @@ export class Findex {
       current,
       previous,
       cellSize,
-      speculate: aint(o.speculate ?? 1, 'options.speculate', 0, 64),
+      speculate,
       maxAttempts: aint(o.maxAttempts ?? 64, 'options.maxAttempts', 1, 10_000),
       backoffBaseMs: _nonNegative(backoff['baseMs'], 'options.backoff.baseMs'),
       backoffCapMs: _nonNegative(backoff['capMs'], 'options.backoff.capMs'),
@@ -214,16 +222,22 @@ export class Findex {
    */
   async search(keywords: readonly Keyword[]): Promise<ResultSet[]> {
     if (!Array.isArray(keywords)) throw new TypeError('keywords must be an array');
-    const dks = keywords.map((k, i) =>
-      domainKeyword(DOMAIN_EXACT, keywordBytes(k, `keywords[${i}]`)),
-    );
-    const leaves = await this.#engine.read(_unique(dks));
-    const byKey: _Leafs = new Map(leaves.map((l) => [bytesKey(l.dk), l]));
+    const list = keywords as readonly unknown[];
+    const names = new Array<string>(list.length);
+    const unique = new Map<string, Uint8Array>();
+    for (let i = 0; i < list.length; i++) {
+      const { dk, name } = exactKeyword(list[i], 'keywords', i);
+      names[i] = name;
+      if (!unique.has(name)) unique.set(name, dk);
+    }
+    const uniqueNames = [...unique.keys()];
+    const leaves = await this.#engine.read([...unique.values()], uniqueNames);
+    const byKey: _Leafs = new Map();
+    for (let i = 0; i < leaves.length; i++)
+      byKey.set(uniqueNames[i] as string, leaves[i] as _Leaf);
     const out: ResultSet[] = [];
-    for (const dk of dks)
-      out.push(
-        new ResultSet(await this._exactValues(byKey.get(bytesKey(dk)) as _Leaf, true, byKey)),
-      );
+    for (const name of names)
+      out.push(new ResultSet(await this._exactValues(byKey.get(name) as _Leaf, true, byKey)));
     return out;
   }
 
@@ -337,61 +351,62 @@ export class Findex {
   }
 
   async _update(bindings: Bindings, kind: number): Promise<void> {
-    const ops = new Map<string, { dk: Uint8Array; entries: Entry[] }>();
-    const opOf = (dk: Uint8Array): Entry[] => {
-      const k = bytesKey(dk);
-      let op = ops.get(k);
+    const ops = new Map<string, { dk: Uint8Array; run: _EntryRun }>();
+    const opOf = (dk: Uint8Array, name: string): _EntryRun => {
+      let op = ops.get(name);
       if (op === undefined) {
-        op = { dk, entries: [] };
-        ops.set(k, op);
+        op = { dk, run: new _EntryRun() };
+        ops.set(name, op);
       }
-      return op.entries;
+      return op.run;
     };
-    const affixes = [
-      [DOMAIN_PREFIX, this.#prefix],
-      [DOMAIN_SUFFIX, this.#suffix],
-    ] as const;
+    const affixes: [typeof DOMAIN_PREFIX | typeof DOMAIN_SUFFIX, AffixConfig][] = [];
+    if (this.#prefix !== null) affixes.push([DOMAIN_PREFIX, this.#prefix]);
+    if (this.#suffix !== null) affixes.push([DOMAIN_SUFFIX, this.#suffix]);
+    const maxValue = this.#maxValue;
     for (const [keyword, values] of _pairs(bindings, 'bindings')) {
-      const bytes = keywordBytes(keyword);
-      const exact = opOf(domainKeyword(DOMAIN_EXACT, bytes));
+      const { dk, name } = exactKeyword(keyword);
+      const exact = opOf(dk, name);
       for (const value of _iter(values, 'values')) {
-        const v = abytes(value, 'value', 1, this.#maxValue).slice();
-        exact.push({ kind, value: v });
+        const v = abytes(value, 'value', 1, maxValue);
+        exact.push(kind, v);
         for (const [domain, config] of affixes) {
-          if (config === null) continue;
-          for (const { dk, payload } of affixEntries(domain, config, keyword, bytes, v)) {
-            if (payload.length > this.#maxValue || (payload[0] as number) > MAX_REST_BYTES) {
+          for (const e of affixEntries(domain, config, keyword, dk.subarray(1), v)) {
+            if (e.payload.length > maxValue || (e.payload[0] as number) > MAX_REST_BYTES) {
               throw new RangeError(
                 'keyword and value too long for prefix/suffix indexing with this cellSize',
               );
             }
-            opOf(dk).push({ kind, value: payload });
+            opOf(e.dk, bytesKey(e.dk)).push(kind, e.payload);
           }
         }
       }
     }
-    const list = [...ops.values()].filter((op) => op.entries.length > 0);
+    const list: _Op[] = [];
+    for (const [name, op] of ops)
+      if (op.run.length > 0) list.push({ dk: op.dk, name, run: op.run.bytes() });
     if (list.length > 0) await this.#engine.append(list);
   }
 
   async _links(links: Links, kind: number): Promise<void> {
-    const ops = new Map<string, { dk: Uint8Array; entries: Entry[] }>();
+    const ops = new Map<string, { dk: Uint8Array; run: _EntryRun }>();
     for (const [alias, targets] of _pairs(links, 'links')) {
-      const dk = domainKeyword(DOMAIN_EXACT, keywordBytes(alias, 'alias'));
-      const k = bytesKey(dk);
-      let op = ops.get(k);
+      const { dk, name } = exactKeyword(alias, 'alias');
+      let op = ops.get(name);
       if (op === undefined) {
-        op = { dk, entries: [] };
-        ops.set(k, op);
+        op = { dk, run: new _EntryRun() };
+        ops.set(name, op);
       }
       for (const t of _iter(targets, 'targets')) {
         const tb = keywordBytes(t, 'target');
         if (tb.length > this.#maxValue)
           throw new RangeError('target keyword too long for this cellSize');
-        op.entries.push({ kind, value: tb });
+        op.run.push(kind, tb);
       }
     }
-    const list = [...ops.values()].filter((op) => op.entries.length > 0);
+    const list: _Op[] = [];
+    for (const [name, op] of ops)
+      if (op.run.length > 0) list.push({ dk: op.dk, name, run: op.run.bytes() });
     if (list.length > 0) await this.#engine.append(list);
   }
 
@@ -462,7 +477,7 @@ export class Findex {
       const leaf = byKey.get(bytesKey(node.dk)) as _Leaf;
       await this.#engine.complete([leaf]);
       if (!node.affix) return this._exactValues(leaf, node.synonyms, byKey);
-      const payloads = replay(leaf.entries as Entry[]).values;
+      const payloads = replay(leaf.runs as Uint8Array[]).values;
       const out = new Map<string, Uint8Array>();
       for (const p of payloads.values()) {
         const v = this._valueOf(node, p);
@@ -502,20 +517,21 @@ export class Findex {
     synonyms: boolean,
     byKey: _Leafs,
   ): Promise<Map<string, Uint8Array>> {
-    const { values, links } = replay(leaf.entries as Entry[]);
-    const out = new Map(values);
-    if (!synonyms || this.#synonymDepth === 0 || links.size === 0) return out;
+    const { values, links } = replay(leaf.runs as Uint8Array[]);
+    // A fresh map on every call (replay builds it), so callers may own and change it.
+    if (!synonyms || this.#synonymDepth === 0 || links.size === 0) return values;
+    const out = values;
     const visited = new Set<string>([bytesKey(leaf.dk)]);
     let frontier = [...links.values()].map((t) => domainKeyword(DOMAIN_EXACT, t));
     for (let depth = 0; depth < this.#synonymDepth && frontier.length > 0; depth++) {
       const fresh = _unique(frontier.filter((dk) => !visited.has(bytesKey(dk))));
       for (const dk of fresh) visited.add(bytesKey(dk));
-      const toRead = fresh.filter((dk) => byKey.get(bytesKey(dk))?.entries == null);
+      const toRead = fresh.filter((dk) => byKey.get(bytesKey(dk))?.runs == null);
       if (toRead.length > 0)
         for (const l of await this.#engine.read(toRead)) byKey.set(bytesKey(l.dk), l);
       const next: Uint8Array[] = [];
       for (const dk of fresh) {
-        const r = replay((byKey.get(bytesKey(dk)) as _Leaf).entries as Entry[]);
+        const r = replay((byKey.get(bytesKey(dk)) as _Leaf).runs as Uint8Array[]);
         for (const [k, v] of r.values) out.set(k, v);
         for (const t of r.links.values()) next.push(domainKeyword(DOMAIN_EXACT, t));
       }

@@ -52,7 +52,11 @@ export function keywordBytes(keyword: unknown, label = 'keyword'): Uint8Array {
  * common case, take one pass and no TextEncoder call (whose result is a fresh ArrayBuffer).
  * @throws TypeError/RangeError
  */
-export function exactKeyword(keyword: unknown, label = 'keyword'): { dk: Uint8Array; name: string } {
+export function exactKeyword(
+  keyword: unknown,
+  label = 'keyword',
+  index?: number,
+): { dk: Uint8Array; name: string } {
   if (typeof keyword === 'string' && keyword.length > 0 && keyword.length <= MAX_KEYWORD_BYTES) {
     const n = keyword.length;
     const dk = new Uint8Array(n + 1);
@@ -68,7 +72,11 @@ export function exactKeyword(keyword: unknown, label = 'keyword'): { dk: Uint8Ar
     // Latin-1 of ASCII bytes is the string itself.
     if (ascii) return { dk, name: `\u0000${keyword}` };
   }
-  const dk = domainKeyword(DOMAIN_EXACT, keywordBytes(keyword, label));
+  // The label of an indexed argument is only built for the error message.
+  const dk = domainKeyword(
+    DOMAIN_EXACT,
+    keywordBytes(keyword, index === undefined ? label : `${label}[${index}]`),
+  );
   return { dk, name: bytesKey(dk) };
 }
 

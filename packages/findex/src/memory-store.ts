@@ -2,8 +2,14 @@
  * The in-memory store: a `Map` in this process. For tests, caches, single-process apps and
  * browsers (no `node:` import). Each call does all its work synchronously before its promise
  * settles, so every `guardedWrite` is atomic with respect to every other call.
+ *
+ * Cells are kept in slots of large arrays (one pool per cell length, with a free list), not in
+ * one array each: a write copies the cell into a slot, in place when the address already held
+ * a cell of that length. The store never hands out a view of its slots (reads return copies),
+ * so slots are reused safely, and millions of small long-lived arrays, which cost the garbage
+ * collector dearly, are avoided. Memory is the peak number of cells held (pools do not shrink).
  */
-import { bytesKey, keyBytes } from './_assert.ts';
+import { bytesEqual, bytesKey, keyBytes } from './_assert.ts';
 import {
   checkAddresses,
   checkGuardedWrite,
@@ -13,8 +19,60 @@ import {
   type Write,
 } from './store.ts';
 
+/** Bytes per pool array. */
+const CHUNK_BYTES = 64 * 1024;
+/** A cell's id is `slot · POOL_SPAN + pool`: at most 65,536 distinct cell lengths exist. */
+const POOL_SPAN = 65_536;
+
+/** Cells of one length, in fixed-size slots of `CHUNK_BYTES` arrays. */
+class _Pool {
+  readonly length: number;
+  readonly #perChunk: number;
+  readonly #chunks: Uint8Array[] = [];
+  readonly #free: number[] = [];
+  #next = 0;
+
+  constructor(length: number) {
+    this.length = length;
+    this.#perChunk = Math.max(1, Math.floor(CHUNK_BYTES / length));
+  }
+
+  alloc(): number {
+    const slot = this.#free.pop();
+    if (slot !== undefined) return slot;
+    const s = this.#next++;
+    if (s % this.#perChunk === 0) this.#chunks.push(new Uint8Array(this.#perChunk * this.length));
+    return s;
+  }
+
+  release(slot: number): void {
+    this.#free.push(slot);
+  }
+
+  /** A view of a slot: only for use inside the store, never handed out. */
+  view(slot: number): Uint8Array {
+    const chunk = this.#chunks[Math.floor(slot / this.#perChunk)] as Uint8Array;
+    const at = (slot % this.#perChunk) * this.length;
+    return chunk.subarray(at, at + this.length);
+  }
+
+  copy(slot: number): Uint8Array {
+    const chunk = this.#chunks[Math.floor(slot / this.#perChunk)] as Uint8Array;
+    const at = (slot % this.#perChunk) * this.length;
+    return chunk.slice(at, at + this.length);
+  }
+
+  write(slot: number, cell: Uint8Array): void {
+    const chunk = this.#chunks[Math.floor(slot / this.#perChunk)] as Uint8Array;
+    chunk.set(cell, (slot % this.#perChunk) * this.length);
+  }
+}
+
 export class InMemoryStore implements FindexStore {
-  readonly #cells = new Map<string, Uint8Array>();
+  /** Address (`bytesKey`) → cell id. */
+  readonly #cells = new Map<string, number>();
+  readonly #pools: _Pool[] = [];
+  readonly #poolOf = new Map<number, number>();
 
   /** Returns copies, so callers cannot alter what the store holds. */
   batchRead(addresses: readonly Uint8Array[]): Promise<(Uint8Array | null)[]> {
@@ -22,8 +80,8 @@ export class InMemoryStore implements FindexStore {
       const list = checkAddresses(addresses);
       const out: (Uint8Array | null)[] = new Array<Uint8Array | null>(list.length);
       for (let i = 0; i < list.length; i++) {
-        const cell = this.#cells.get(bytesKey(list[i] as Uint8Array));
-        out[i] = cell === undefined ? null : cell.slice();
+        const id = this.#cells.get(bytesKey(list[i] as Uint8Array));
+        out[i] = id === undefined ? null : this._copy(id);
       }
       return Promise.resolve(out);
     } catch (error) {
@@ -34,31 +92,28 @@ export class InMemoryStore implements FindexStore {
   guardedWrite(guards: readonly Guard[], writes: readonly Write[]): Promise<(Uint8Array | null)[]> {
     try {
       const args = checkGuardedWrite(guards, writes);
-      const found: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(
-        args.guards.length,
-      );
+      const n = args.guards.length;
+      const ids = new Array<number>(n);
       let held = true;
-      for (let i = 0; i < args.guards.length; i++) {
-        const cell = this.#cells.get(args.guardKeys[i] as string);
-        found[i] = cell;
-        if (held) held = _same(cell, (args.guards[i] as Guard).expected);
+      for (let i = 0; i < n; i++) {
+        const id = this.#cells.get(args.guardKeys[i] as string) ?? -1;
+        ids[i] = id;
+        if (held) held = this._same(id, (args.guards[i] as Guard).expected);
+      }
+      // What the guards held, copied before anything is overwritten.
+      const current = new Array<Uint8Array | null>(n);
+      for (let i = 0; i < n; i++) {
+        const id = ids[i] as number;
+        current[i] = id < 0 ? null : this._copy(id);
       }
       if (held) {
-        for (let i = 0; i < args.writes.length; i++) {
-          const value = (args.writes[i] as Write).value;
-          const k = args.writeKeys[i] as string;
-          if (value === null) this.#cells.delete(k);
-          else this.#cells.set(k, value.slice());
+        for (let j = 0; j < args.writes.length; j++) {
+          const k = args.writeKeys[j] as string;
+          const g = args.writeGuard[j] as number;
+          const id = g >= 0 ? (ids[g] as number) : (this.#cells.get(k) ?? -1);
+          this._put(k, id, (args.writes[j] as Write).value);
         }
       }
-      // A cell this call just replaced belongs to nobody any more: hand it over without a copy.
-      const current = found.map((cell, i) =>
-        cell === undefined
-          ? null
-          : this.#cells.get(args.guardKeys[i] as string) === cell
-            ? cell.slice()
-            : cell,
-      );
       return Promise.resolve(current);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -68,14 +123,14 @@ export class InMemoryStore implements FindexStore {
   /** Cells held and their payload bytes (address + cell). */
   stats(): Promise<StoreStats> {
     let bytes = 0;
-    for (const [k, v] of this.#cells) bytes += k.length + v.length;
+    for (const [k, id] of this.#cells) bytes += k.length + this._pool(id).length;
     return Promise.resolve({ cells: this.#cells.size, bytes });
   }
 
   /** Everything stored, as [address, cell] copies: for tests that play the malicious store. */
   dump(): [Uint8Array, Uint8Array][] {
     const out: [Uint8Array, Uint8Array][] = [];
-    for (const [k, v] of this.#cells) out.push([keyBytes(k), v.slice()]);
+    for (const [k, id] of this.#cells) out.push([keyBytes(k), this._copy(id)]);
     return out;
   }
 
@@ -85,14 +140,50 @@ export class InMemoryStore implements FindexStore {
    */
   tamper(address: Uint8Array, cell: Uint8Array | null): void {
     const k = bytesKey(address);
-    if (cell === null) this.#cells.delete(k);
-    else this.#cells.set(k, cell.slice());
+    this._put(k, this.#cells.get(k) ?? -1, cell);
   }
-}
 
-function _same(cell: Uint8Array | undefined, expected: Uint8Array | null): boolean {
-  if (cell === undefined || expected === null) return cell === undefined && expected === null;
-  if (cell.length !== expected.length) return false;
-  for (let i = 0; i < cell.length; i++) if (cell[i] !== expected[i]) return false;
-  return true;
+  _pool(id: number): _Pool {
+    return this.#pools[id % POOL_SPAN] as _Pool;
+  }
+
+  _copy(id: number): Uint8Array {
+    return this._pool(id).copy(Math.floor(id / POOL_SPAN));
+  }
+
+  _same(id: number, expected: Uint8Array | null): boolean {
+    if (id < 0 || expected === null) return id < 0 && expected === null;
+    const pool = this._pool(id);
+    return (
+      pool.length === expected.length && bytesEqual(pool.view(Math.floor(id / POOL_SPAN)), expected)
+    );
+  }
+
+  /** Stores `cell` at key `k` (currently holding cell `id`, or -1), or deletes it when null. */
+  _put(k: string, id: number, cell: Uint8Array | null): void {
+    if (id >= 0) {
+      const pool = this._pool(id);
+      const slot = Math.floor(id / POOL_SPAN);
+      if (cell !== null && cell.length === pool.length) {
+        pool.write(slot, cell);
+        return;
+      }
+      pool.release(slot);
+      if (cell === null) {
+        this.#cells.delete(k);
+        return;
+      }
+    }
+    if (cell === null) return;
+    let p = this.#poolOf.get(cell.length);
+    if (p === undefined) {
+      p = this.#pools.length;
+      this.#pools.push(new _Pool(cell.length));
+      this.#poolOf.set(cell.length, p);
+    }
+    const pool = this.#pools[p] as _Pool;
+    const slot = pool.alloc();
+    pool.write(slot, cell);
+    this.#cells.set(k, slot * POOL_SPAN + p);
+  }
 }

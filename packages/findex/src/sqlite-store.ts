@@ -11,7 +11,7 @@
  * across processes `BEGIN IMMEDIATE` takes SQLite's write lock and `busy_timeout` waits for it.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { bytesKey } from './_assert.ts';
+import { bytesEqual, bytesKey } from './_assert.ts';
 import {
   checkAddresses,
   checkGuardedWrite,
@@ -164,7 +164,5 @@ export class SqliteStore implements FindexStore {
 
 function _same(cell: Uint8Array | null, expected: Uint8Array | null): boolean {
   if (cell === null || expected === null) return cell === expected;
-  if (cell.length !== expected.length) return false;
-  for (let i = 0; i < cell.length; i++) if (cell[i] !== expected[i]) return false;
-  return true;
+  return bytesEqual(cell, expected);
 }

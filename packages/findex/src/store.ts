@@ -15,7 +15,7 @@
  *
  * Every backend runs the exported conformance suite (`@custos/findex/conformance`).
  */
-import { aarray, abytes, bytesKey, isBytes } from './_assert.ts';
+import { aarray, abytes, bytesEqual, bytesKey, isBytes } from './_assert.ts';
 import { StoreError } from './errors.ts';
 
 /** Longest address a store must accept (Findex itself uses 16 bytes). */
@@ -69,14 +69,8 @@ export function guardsHeld(
     const c = current[i] ?? null;
     if (e === null || c === null) {
       if (e !== c) return false;
-    } else if (!_equal(e, c)) return false;
+    } else if (!bytesEqual(e, c)) return false;
   }
-  return true;
-}
-
-function _equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -89,7 +83,8 @@ export function checkAddresses(addresses: unknown): readonly Uint8Array[] {
 
 /**
  * Validates `guardedWrite` arguments (for store implementations): shapes, lengths, distinctness.
- * Also returns each address as a `bytesKey` string, for stores keyed by strings.
+ * Also returns each address as a `bytesKey` string, for stores keyed by strings, and for each
+ * write the index of the guard on the same address (-1 if none).
  */
 export function checkGuardedWrite(
   guards: unknown,
@@ -99,12 +94,14 @@ export function checkGuardedWrite(
   writes: readonly Write[];
   guardKeys: string[];
   writeKeys: string[];
+  writeGuard: number[];
 } {
   const g = aarray(guards, 'guards');
   const w = aarray(writes, 'writes');
-  const seenGuards = new Set<string>();
-  const guardKeys: string[] = [];
-  const writeKeys: string[] = [];
+  const seenGuards = new Map<string, number>();
+  const guardKeys: string[] = new Array<string>(g.length);
+  const writeKeys: string[] = new Array<string>(w.length);
+  const writeGuard: number[] = new Array<number>(w.length);
   for (let i = 0; i < g.length; i++) {
     const item = g[i] as Partial<Guard> | null;
     if (typeof item !== 'object' || item === null)
@@ -113,8 +110,8 @@ export function checkGuardedWrite(
     if (item.expected !== null) abytes(item.expected, `guards[${i}].expected`, 1, MAX_CELL_LENGTH);
     const k = bytesKey(a);
     if (seenGuards.has(k)) throw new RangeError('guard addresses must be distinct');
-    seenGuards.add(k);
-    guardKeys.push(k);
+    seenGuards.set(k, i);
+    guardKeys[i] = k;
   }
   const seenWrites = new Set<string>();
   for (let i = 0; i < w.length; i++) {
@@ -126,9 +123,16 @@ export function checkGuardedWrite(
     const k = bytesKey(a);
     if (seenWrites.has(k)) throw new RangeError('write addresses must be distinct');
     seenWrites.add(k);
-    writeKeys.push(k);
+    writeKeys[i] = k;
+    writeGuard[i] = seenGuards.get(k) ?? -1;
   }
-  return { guards: g as readonly Guard[], writes: w as readonly Write[], guardKeys, writeKeys };
+  return {
+    guards: g as readonly Guard[],
+    writes: w as readonly Write[],
+    guardKeys,
+    writeKeys,
+    writeGuard,
+  };
 }
 
 /** Checks what a store returned from `batchRead`/`guardedWrite` (Findex trusts no store). @throws StoreError */

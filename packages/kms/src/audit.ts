@@ -101,13 +101,26 @@ export class AuditLog {
 
   /** Appends a record to the chain (written at the next flush). */
   record(event: AuditEvent): void {
-    this.#events.push({ chain: this.#chain, seq: ++this.#seq, at: Date.now(), ...event });
+    this.#events.push({
+      chain: this.#chain,
+      seq: ++this.#seq,
+      at: Date.now(),
+      user: event.user,
+      operation: event.operation,
+      uid: event.uid,
+      status: event.status,
+      reason: event.reason,
+      source: event.source,
+    });
     if (this.#interval === 0) void this.flush();
-    else
-      this.#timer ??= setTimeout(() => {
+    else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
         this.#timer = undefined;
         void this.flush();
       }, this.#interval);
+      // Pending records never keep a process alive: servers flush them in close().
+      this.#timer.unref();
+    }
   }
 
   /** Writes every pending record. Failures are logged and retried at the next flush. */

@@ -53,6 +53,10 @@ export interface HttpDeps {
 
 const JSON_TYPE = 'application/json';
 
+/** Metric hook attached to each response: counted when the response is sent (no listener). */
+const COUNT = Symbol('count');
+type CountedResponse = ServerResponse & { [COUNT]?: (status: number) => void };
+
 /** Reads a body up to `limit` bytes; resolves undefined when it is larger. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? '0');
@@ -86,6 +90,7 @@ function send(
   body: string | Uint8Array,
   close = false,
 ): void {
+  (res as CountedResponse)[COUNT]?.(status);
   const headers: Record<string, string | number> = {
     'content-type': type,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
@@ -188,9 +193,9 @@ export class HttpListener {
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     const m = this.#deps.metrics;
-    res.once('finish', () => {
-      m.http(routeLabel(path), res.statusCode);
-    });
+    (res as CountedResponse)[COUNT] = (status) => {
+      m.http(routeLabel(path), status);
+    };
     // Public routes.
     if (method === 'GET') {
       switch (path) {
