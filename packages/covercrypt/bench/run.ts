@@ -63,7 +63,7 @@ async function sample(fn: () => unknown): Promise<number> {
 
 /**
  * Medians of `iters` single-call timings of each function, measured in ROUNDS interleaved
- * rounds (A, B, C, A, B, C, ...) so that a burst of load on this shared machine hits every
+ * rounds (A, B, C, then B, C, A, ...) so that a burst of load on this shared machine hits every
  * column alike instead of one of them.
  */
 async function timeAll(fns: readonly (() => unknown)[], iters = ITERS): Promise<number[]> {
@@ -73,7 +73,10 @@ async function timeAll(fns: readonly (() => unknown)[], iters = ITERS): Promise<
   const samples: number[][] = fns.map(() => []);
   const perRound = Math.max(1, Math.ceil(iters / ROUNDS));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [k, fn] of fns.entries()) {
+    // Rotate the order each round, so that no column always runs right after the same one.
+    for (let j = 0; j < fns.length; j++) {
+      const k = (j + round) % fns.length;
+      const fn = fns[k] as () => unknown;
       for (let i = 0; i < perRound; i++) (samples[k] as number[]).push(await sample(fn));
     }
   }

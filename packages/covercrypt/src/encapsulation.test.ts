@@ -1,8 +1,13 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { group, KEM_CIPHERTEXT, shuffle } from './_scheme.ts';
+import { group, KEM_CIPHERTEXT, mlkem, shuffle, type KemSecretKey } from './_scheme.ts';
 import { FormatError, PolicyError } from './errors.ts';
-import { parseEncapsulation } from './encapsulation.ts';
+import {
+  decapsulate,
+  encapsulate,
+  parseEncapsulation,
+  type DecapsulationKey,
+} from './encapsulation.ts';
 import {
   assertArgumentError,
   authority,
@@ -159,6 +164,80 @@ void describe('KEM', () => {
       'visibility',
     );
     assert.throws(() => auth.mpk.encapsulate('Department::Nope'), PolicyError);
+  });
+});
+
+void describe('hidden-policy scan', () => {
+  // A small authority built from the primitives, so the test can count what the scan does.
+  const s = group.scalar.random();
+  const t = group.scalar.random();
+  const h = group.point.mulBase(s);
+  const P = group.point.mulBase(t);
+  const authorityId = new Uint8Array(32).fill(7);
+  const a1 = group.scalar.random();
+  const a0 = group.scalar.sub(s, group.scalar.mul(a1, t));
+  const rights = [[1], [2], [3], [4], [5]].map((right) => {
+    const x = group.scalar.random();
+    const pair = mlkem.generateKeyPair();
+    return {
+      right,
+      x,
+      H: group.point.mul(x, h),
+      ek: mlkem.publicKey(pair.publicKey),
+      dk: mlkem.secretKey(pair.secretKey),
+    };
+  });
+  let kemCalls = 0;
+  const keyOf = (r: (typeof rights)[number]): DecapsulationKey => ({
+    right: r.right,
+    revision: 1,
+    x: group.scalar.mul(a0, r.x),
+    kem(): KemSecretKey {
+      kemCalls++;
+      return r.dk;
+    },
+  });
+  const open = (encapsulation: Uint8Array, held: DecapsulationKey[]) => {
+    const parsed = parseEncapsulation(encapsulation);
+    const q = group.scalar.mul(a1, group.scalar.invert(a0));
+    const A = group.point.add(parsed.c0, group.point.mul(q, parsed.c1));
+    kemCalls = 0;
+    const key = decapsulate(authorityId, P, parsed, A, held, false);
+    return { key, kemCalls };
+  };
+
+  void test('every (slot, secret) pair is tried, whichever matched, and a miss too', () => {
+    const targets = [rights[0], rights[1]].map((r) => ({
+      right: r!.right,
+      revision: 1,
+      H: r!.H,
+      ek: r!.ek,
+    }));
+    const { key, encapsulation } = encapsulate(authorityId, P, targets, 'hidden');
+    const first = [rights[0], rights[2], rights[3]].map((r) => keyOf(r!));
+    const last = [rights[2], rights[3], rights[1]].map((r) => keyOf(r!));
+    const none = [rights[2], rights[3], rights[4]].map((r) => keyOf(r!));
+    const a = open(encapsulation, first);
+    const b = open(encapsulation, last);
+    const c = open(encapsulation, none);
+    assert.deepEqual(a.key, key);
+    assert.deepEqual(b.key, key);
+    assert.equal(c.key, undefined);
+    assert.equal(a.kemCalls, 2 * 3);
+    assert.equal(b.kemCalls, 2 * 3);
+    assert.equal(c.kemCalls, 2 * 3);
+  });
+
+  void test("a hybrid slot needs the right's ML-KEM key, not only its x", () => {
+    const r = rights[0]!;
+    const { encapsulation } = encapsulate(
+      authorityId,
+      P,
+      [{ right: r.right, revision: 1, H: r.H, ek: r.ek }],
+      'hidden',
+    );
+    const classicOnly: DecapsulationKey = { ...keyOf(r), kem: () => undefined };
+    assert.equal(open(encapsulation, [classicOnly]).key, undefined);
   });
 });
 

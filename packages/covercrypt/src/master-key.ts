@@ -139,7 +139,10 @@ export class MasterSecretKey {
   readonly #mac: ReturnType<typeof crypto.mac.hmacKey>;
   readonly #idCipher: ReturnType<typeof crypto.block.aes>;
   // Resolved user policies of the current structure version (issuing many keys for one policy).
-  #policyCache: { version: number; entries: Map<string, { policy: IdPolicy; rights: Right[] }> } = {
+  #policyCache: {
+    version: number;
+    entries: Map<string, { policy: IdPolicy; rights: Right[]; text: string }>;
+  } = {
     version: -1,
     entries: new Map(),
   };
@@ -427,7 +430,7 @@ export class MasterSecretKey {
     return { a0, a1 };
   }
 
-  #userPolicy(policy: string): { policy: IdPolicy; rights: Right[] } {
+  #userPolicy(policy: string): { policy: IdPolicy; rights: Right[]; text: string } {
     if (typeof policy !== 'string') throw new TypeError('policy must be a string');
     if (this.#policyCache.version !== this.#structure.version) {
       this.#policyCache = { version: this.#structure.version, entries: new Map() };
@@ -435,7 +438,11 @@ export class MasterSecretKey {
     let entry = this.#policyCache.entries.get(policy);
     if (entry === undefined) {
       const idPolicy = resolvePolicy(this.#structure, policy);
-      entry = { policy: idPolicy, rights: userRights(this.#structure, idPolicy) };
+      entry = {
+        policy: idPolicy,
+        rights: userRights(this.#structure, idPolicy),
+        text: formatIdPolicy(this.#structure, idPolicy),
+      };
       if (this.#policyCache.entries.size >= 256) this.#policyCache.entries.clear();
       this.#policyCache.entries.set(policy, entry);
     }
@@ -460,7 +467,7 @@ export class MasterSecretKey {
    * @throws PolicyError when the policy does not parse or names unknown attributes.
    */
   async issueUserKey(policy: string): Promise<IssuedUserKey> {
-    const { policy: idPolicy, rights: accepted } = this.#userPolicy(policy);
+    const { policy: idPolicy, rights: accepted, text } = this.#userPolicy(policy);
     let serial = this.#nextSerial;
     let id = this.#idOf(serial);
     while (id === undefined) id = this.#idOf(++serial);
@@ -475,7 +482,7 @@ export class MasterSecretKey {
       P: this.#P,
       a0: id.a0,
       a1: id.a1,
-      policyText: formatIdPolicy(this.#structure, idPolicy),
+      policyText: text,
       policy: idPolicy,
       rights,
     });
@@ -683,7 +690,8 @@ export class MasterSecretKey {
   /**
    * Opens any encapsulation of this authority (audit, re-encapsulation): the shared secret and
    * the rights it targets, or undefined if it cannot be opened (altered, or made for revisions
-   * pruned since). Hidden policies cost one scalar multiplication per stored revision.
+   * pruned since). Hidden policies cost one ML-KEM decapsulation per hybrid slot and stored
+   * revision (one scalar multiplication per revision for classic slots).
    * @throws FormatError when the bytes are not an encapsulation.
    */
   decapsulate(encapsulation: Uint8Array): MasterDecapsulation | undefined {

@@ -9,7 +9,9 @@
  * authority key embedded in it (it guards the holder against a swapped or corrupted key).
  *
  * The parsed form precomputes a1/a0 and a0·x for each secret, so that decapsulation computes
- * A = (c0 + (a1/a0)·c1) with one scalar multiplication and then (a0·x)·A = x·(a0·c0 + a1·c1).
+ * A = (c0 + (a1/a0)·c1) with one scalar multiplication and then (a0·x)·A = x·(a0·c0 + a1·c1)
+ * once, for the secret the hidden-policy scan selected (the scan runs on ML-KEM shares for
+ * hybrid slots). ML-KEM keys are parsed at load.
  *
  * Wire format: "CVCU" ‖ version ‖ suite ‖ authority key (32) ‖ epoch ‖ P (32) ‖ a0 (32) ‖
  * a1 (32) ‖ policy text ‖ policy (ids) ‖ n ‖ n × (right ‖ m ‖ m × revision secret) ‖
@@ -147,8 +149,6 @@ export function userKeySignedMessage(body: Uint8Array, mac: Uint8Array): Uint8Ar
   return out;
 }
 
-const USER_CHECKS_C1 = process.env['C1'] !== '0';
-
 export interface LoadUserKeyOptions {
   /** When given, the key must have been issued by this authority (32-byte authority id). */
   readonly authority?: Uint8Array;
@@ -284,7 +284,7 @@ export class UserKey {
     let A: Uint8Array;
     try {
       // The provider validates c0 and c1 (canonical, on the group) inside these operations; an
-      // identity c0 or c1 cannot pass the re-encryption check (r ≠ 0).
+      // identity c0 fails the re-encryption check (r ≠ 0), an identity c1 gives a wrong K1.
       A = group.point.add(parsed.c0, group.point.mul(this.#ratio, parsed.c1));
     } catch {
       return undefined;
@@ -295,7 +295,7 @@ export class UserKey {
       parsed,
       A,
       this.#secrets,
-      USER_CHECKS_C1,
+      false, // c1 is checked implicitly: A, hence K1, depends on it (see `openSlot`)
     );
   }
 

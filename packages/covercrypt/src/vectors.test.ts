@@ -1,5 +1,5 @@
 /**
- * Frozen non-regression vectors of format version 1 (`_test/format-vectors.json`, generated once
+ * Frozen non-regression vectors of format version 2 (`_test/format-vectors.json`, generated once
  * by `_test/make-format-vectors.ts`). A failure here means a format or derivation changed:
  * bump the format version instead of regenerating.
  */
@@ -43,7 +43,7 @@ const v = JSON.parse(
 const bin = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-void describe('format vectors v1', () => {
+void describe('format vectors v2', () => {
   void test('vectors are present', () => {
     assert.ok(v.encapsulationKats.length >= 2 && v.ciphertexts.length >= 4);
   });

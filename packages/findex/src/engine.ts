@@ -58,11 +58,27 @@ export interface _EngineOptions {
 }
 
 interface _CacheEntry {
-  readonly header: Uint8Array;
+  header: Uint8Array;
   readonly version: number;
   readonly count: number;
   /** The decoded header, so that a cached header needs no decryption. */
-  readonly decoded: DecodedHeader;
+  decoded: DecodedHeader;
+  /** The write batch whose arrays `header` and `decoded` are views of (null: their own). */
+  arena: _Arena | null;
+}
+
+/**
+ * The entries a write batch put in the header cache. They are views of the batch's arrays (the
+ * sealed headers, the header plaintexts) rather than copies, which would cost one long-lived
+ * allocation per keyword written. Views pin whole arrays, so once three quarters of a batch's
+ * entries have left the cache, the survivors are copied together into one array of their own
+ * (`_rehome`): the memory pinned stays under four times what the cache holds, and each entry is
+ * copied a third of a time on average. Nothing is ever modified in place, so a view handed out
+ * earlier (a slot's header, a search result) stays valid.
+ */
+interface _Arena {
+  live: number;
+  readonly entries: _CacheEntry[];
 }
 
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -511,22 +527,43 @@ export class _Engine {
     }
     if (slot.decoded !== null) {
       this._remember(key, {
-        header: slot.header,
+        header: _own(slot.header),
         version: slot.version,
         count: slot.count,
         decoded: slot.decoded,
+        arena: null,
       });
     }
   }
 
   _remember(key: string, entry: _CacheEntry): void {
     if (this.o.cacheSize === 0) return;
-    // Delete first, so that the entry moves to the end of the Map's order (most recent).
-    if (!this.#cache.delete(key) && this.#cache.size >= this.o.cacheSize) {
-      const first = this.#cache.keys().next();
-      if (first.done !== true) this.#cache.delete(first.value);
+    const old = this.#cache.get(key);
+    if (old !== undefined) {
+      // Delete first, so that the entry moves to the end of the Map's order (most recent).
+      this.#cache.delete(key);
+      this._release(old);
+    } else if (this.#cache.size >= this.o.cacheSize) {
+      const first = this.#cache.entries().next();
+      if (first.done !== true) {
+        this.#cache.delete(first.value[0]);
+        this._release(first.value[1]);
+      }
+    }
+    if (entry.arena !== null) {
+      entry.arena.entries.push(entry);
+      entry.arena.live++;
     }
     this.#cache.set(key, entry);
+  }
+
+  /** An entry left the cache: its batch may now be mostly dead (see `_Arena`). */
+  _release(entry: _CacheEntry): void {
+    const arena = entry.arena;
+    if (arena === null) return;
+    entry.arena = null;
+    arena.live--;
+    if (arena.live > 0 && arena.live * 4 <= arena.entries.length) _rehome(arena);
   }
 
   /** The cached raw header of a slot, if any, applied to it (no round trip). */
@@ -629,6 +666,8 @@ export class _Engine {
         payload = new Uint8Array(slab.buffer, h++ * size, size);
         writeHeaderPayload(payload, version, count, prevTag, tailA, tailB);
         tail = payload.subarray(HEADER_FIXED, HEADER_FIXED + tailA.length + tailB.length);
+        // The payload's own copy: what the cache keeps must not pin an older batch's arrays.
+        prevTag = payload.subarray(9, 9 + GCM_TAG_LENGTH);
       }
       out[it] = {
         slot,
@@ -679,12 +718,10 @@ export class _Engine {
   }
 
   /**
-   * Records a successful prepared write in the slot and the cache. What the cache keeps (the
-   * sealed header, the last tag and the tail) is copied into one array of its own: the sealed
-   * header is a view of its batch's output, the tail a view of the batch's plaintexts, and a
-   * cached view would keep those whole arrays alive.
+   * Records a successful prepared write in the slot and the cache. With an `arena` (one per
+   * write batch), the cache keeps views of the batch's arrays; without one, copies.
    */
-  commit(p: _Prepared): void {
+  commit(p: _Prepared, arena: _Arena | null = null): void {
     const slot = p.slot;
     const s = p.state;
     if (p.header === null) {
@@ -695,24 +732,16 @@ export class _Engine {
       slot.tail = s.tail;
       return;
     }
-    const n = p.header.length;
-    const own = new Uint8Array(n + GCM_TAG_LENGTH + s.tail.length);
-    own.set(p.header);
-    own.set(s.lastTag, n);
-    own.set(s.tail, n + GCM_TAG_LENGTH);
-    const header = own.subarray(0, n);
-    const decoded: DecodedHeader = {
-      type: 'live',
-      state: {
-        version: s.version,
-        count: s.count,
-        lastTag: own.subarray(n, n + GCM_TAG_LENGTH),
-        tail: own.subarray(n + GCM_TAG_LENGTH),
-      },
+    const entry: _CacheEntry = {
+      header: p.header,
+      version: s.version,
+      count: s.count,
+      decoded: { type: 'live', state: s },
+      arena,
     };
-    slot.applyHeader(header, decoded);
-    if (slot.headerAddress !== null)
-      this._remember(slot.hkey, { header, version: s.version, count: s.count, decoded });
+    if (arena === null) _copyOut(entry);
+    slot.applyHeader(entry.header, entry.decoded);
+    if (slot.headerAddress !== null) this._remember(slot.hkey, entry);
   }
 
   /** Loads the current-epoch headers of `slots` that the cache does not hold (one round trip). */
@@ -858,7 +887,8 @@ export class _Engine {
       }
       const current = await this._timedWrite(guards, writes);
       if (guardsHeld(guards, current)) {
-        for (const p of prepared) this.commit(p);
+        const arena: _Arena = { live: 0, entries: [] };
+        for (const p of prepared) this.commit(p, arena);
         // A clean win shrinks the window; below a quarter round trip it closes.
         if (attempt === 0) this.#window = this.#window / 2 < this.#rtt / 4 ? 0 : this.#window / 2;
         return;
@@ -907,5 +937,56 @@ export class _Engine {
         lastTag: p.state.lastTag,
       });
     }
+  }
+}
+
+/**
+ * `bytes` if it spans its whole buffer, else a copy: what the cache keeps must not pin a larger
+ * array (stores may return views of one array per call).
+ */
+function _own(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+    ? bytes
+    : bytes.slice();
+}
+
+/** Gives a cache entry arrays of its own: header, last tag and tail copied into one array. */
+function _copyOut(entry: _CacheEntry): void {
+  _copyInto([entry], null);
+}
+
+/** Copies the live entries of a mostly dead batch into one new array (see `_Arena`). */
+function _rehome(arena: _Arena): void {
+  const live = arena.entries.filter((e) => e.arena === arena);
+  _copyInto(live, { live: live.length, entries: live });
+}
+
+function _copyInto(entries: readonly _CacheEntry[], arena: _Arena | null): void {
+  let total = 0;
+  for (const e of entries) {
+    const state = (e.decoded as { state: HeaderState }).state;
+    total += e.header.length + GCM_TAG_LENGTH + state.tail.length;
+  }
+  const buf = new Uint8Array(total);
+  let o = 0;
+  for (const e of entries) {
+    const state = (e.decoded as { state: HeaderState }).state;
+    const n = e.header.length;
+    const t = state.tail.length;
+    buf.set(e.header, o);
+    buf.set(state.lastTag, o + n);
+    buf.set(state.tail, o + n + GCM_TAG_LENGTH);
+    e.header = buf.subarray(o, o + n);
+    e.decoded = {
+      type: 'live',
+      state: {
+        version: state.version,
+        count: state.count,
+        lastTag: buf.subarray(o + n, o + n + GCM_TAG_LENGTH),
+        tail: buf.subarray(o + n + GCM_TAG_LENGTH, o + n + GCM_TAG_LENGTH + t),
+      },
+    };
+    e.arena = arena;
+    o += n + GCM_TAG_LENGTH + t;
   }
 }

@@ -74,16 +74,14 @@ export class InMemoryStore implements FindexStore {
   readonly #pools: _Pool[] = [];
   readonly #poolOf = new Map<number, number>();
 
-  /** Returns copies, so callers cannot alter what the store holds. */
+  /** Returns copies (views of one new array), so callers cannot alter what the store holds. */
   batchRead(addresses: readonly Uint8Array[]): Promise<(Uint8Array | null)[]> {
     try {
       const list = checkAddresses(addresses);
-      const out: (Uint8Array | null)[] = new Array<Uint8Array | null>(list.length);
-      for (let i = 0; i < list.length; i++) {
-        const id = this.#cells.get(bytesKey(list[i] as Uint8Array));
-        out[i] = id === undefined ? null : this._copy(id);
-      }
-      return Promise.resolve(out);
+      const ids = new Array<number>(list.length);
+      for (let i = 0; i < list.length; i++)
+        ids[i] = this.#cells.get(bytesKey(list[i] as Uint8Array)) ?? -1;
+      return Promise.resolve(this._copies(ids));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -101,11 +99,7 @@ export class InMemoryStore implements FindexStore {
         if (held) held = this._same(id, (args.guards[i] as Guard).expected);
       }
       // What the guards held, copied before anything is overwritten.
-      const current = new Array<Uint8Array | null>(n);
-      for (let i = 0; i < n; i++) {
-        const id = ids[i] as number;
-        current[i] = id < 0 ? null : this._copy(id);
-      }
+      const current = this._copies(ids);
       if (held) {
         for (let j = 0; j < args.writes.length; j++) {
           const k = args.writeKeys[j] as string;
@@ -149,6 +143,32 @@ export class InMemoryStore implements FindexStore {
 
   _copy(id: number): Uint8Array {
     return this._pool(id).copy(Math.floor(id / POOL_SPAN));
+  }
+
+  /**
+   * Copies of cells `ids` (-1: null), all in one new array: one allocation per call rather than
+   * one per cell. The views belong to the caller (the array is referenced by nothing else).
+   */
+  _copies(ids: readonly number[]): (Uint8Array | null)[] {
+    let total = 0;
+    for (const id of ids) if (id >= 0) total += this._pool(id).length;
+    const slab = new Uint8Array(total);
+    const out = new Array<Uint8Array | null>(ids.length);
+    let o = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (id < 0) {
+        out[i] = null;
+        continue;
+      }
+      const pool = this._pool(id);
+      const n = pool.length;
+      const cell = new Uint8Array(slab.buffer, o, n);
+      cell.set(pool.view(Math.floor(id / POOL_SPAN)));
+      out[i] = cell;
+      o += n;
+    }
+    return out;
   }
 
   _same(id: number, expected: Uint8Array | null): boolean {

@@ -22,7 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -41,7 +41,10 @@ const DURATION = Number(process.env['BENCH_DURATION_MS'] ?? 1000);
 const WARMUP = Number(process.env['BENCH_WARMUP_MS'] ?? 300);
 const LEVELS = (process.env['BENCH_CONCURRENCY'] ?? '1,2,4,8,16').split(',').map(Number);
 const PG_URL = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const FILTER = process.env['BENCH_FILTER'] === undefined ? undefined : new RegExp(process.env['BENCH_FILTER'], 'i');
+const FILTER =
+  process.env['BENCH_FILTER'] === undefined
+    ? undefined
+    : new RegExp(process.env['BENCH_FILTER'], 'i');
 const SERVER = fileURLToPath(new URL('./_server.ts', import.meta.url));
 
 interface Point {
@@ -49,7 +52,22 @@ interface Point {
   p50: number;
   p99: number;
   errors: number;
+  /** Server CPU time (user + system) per request in µs, when measurable (Linux). */
+  cpuUs?: number;
 }
+
+/** CPU time (user + system) of a process in µs, from /proc (Linux only). */
+function processCpuUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    const ticks = Number(fields?.[11]) + Number(fields?.[12]);
+    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
 
 interface Running {
   port: number;
@@ -59,9 +77,11 @@ interface Running {
 
 function startServer(args: string[]): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=custos-source', SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=custos-source', SERVER, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /PORT (\d+)/.exec(out);
       if (m !== null)
@@ -70,16 +90,22 @@ function startServer(args: string[]): Promise<Running> {
           child,
           stop: () =>
             new Promise((r) => {
-              child.once('exit', () => r());
+              child.once('exit', () => {
+                r();
+              });
               child.kill('SIGTERM');
             }),
         });
     });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.once('exit', (code) => {
+      reject(new Error(`server exited with ${code}`));
+    });
   });
 }
 
 interface Target {
+  /** Server process, for its CPU time. */
+  pid?: number | undefined;
   port: number;
   path: string;
   contentType: string;
@@ -89,11 +115,20 @@ interface Target {
 function once(agent: Agent, t: Target): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: '127.0.0.1', port: t.port, path: t.path, method: 'POST', headers: { 'content-type': t.contentType, 'content-length': t.body.length } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port: t.port,
+        path: t.path,
+        method: 'POST',
+        headers: { 'content-type': t.contentType, 'content-length': t.body.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+        });
       },
     );
     req.on('error', reject);
@@ -162,11 +197,16 @@ async function load(t: Target, concurrency: number, ms: number, record: boolean)
     }
   };
   const started = performance.now();
+  const cpu0 = processCpuUs(t.pid);
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu1 = processCpuUs(t.pid);
   const elapsed = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { rps: (done / elapsed) * 1000, p50: q(0.5), p99: q(0.99), errors };
+  const q = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  const point: Point = { rps: (done / elapsed) * 1000, p50: q(0.5), p99: q(0.99), errors };
+  if (cpu0 !== undefined && cpu1 !== undefined && done > 0) point.cpuUs = (cpu1 - cpu0) / done;
+  return point;
 }
 
 async function measure(t: Target): Promise<Point[]> {
@@ -183,9 +223,21 @@ const want = (name: string): boolean => FILTER === undefined || FILTER.test(name
 
 async function createKey(port: number): Promise<string> {
   const body = Buffer.from(
-    encodeJsonOperation(Operation.Create, false, encodeRequestPayload(Operation.Create, createSymmetricKey({ length: 256, activationDate: new Date(Date.now() - 60_000) }).payload)),
+    encodeJsonOperation(
+      Operation.Create,
+      false,
+      encodeRequestPayload(
+        Operation.Create,
+        createSymmetricKey({ length: 256, activationDate: new Date(Date.now() - 60_000) }).payload,
+      ),
+    ),
   );
-  const r = await once(new Agent(), { port, path: '/kmip/2_1', contentType: 'application/json', body });
+  const r = await once(new Agent(), {
+    port,
+    path: '/kmip/2_1',
+    contentType: 'application/json',
+    body,
+  });
   if (r.status !== 200) throw new Error(`Create failed: ${r.status} ${r.body.toString()}`);
   const m = /"UniqueIdentifier","type":"TextString","value":"([^"]+)"/.exec(r.body.toString());
   if (m === null) throw new Error('no identifier in the Create response');
@@ -194,8 +246,13 @@ async function createKey(port: number): Promise<string> {
 
 async function checked(t: Target, expect: RegExp | ((b: Buffer) => boolean)): Promise<Target> {
   const r = await once(new Agent(), t);
-  const ok = r.status === 200 && (expect instanceof RegExp ? expect.test(r.body.toString()) : expect(r.body));
-  if (!ok) throw new Error(`unexpected answer from ${t.path}: ${r.status} ${r.body.toString().slice(0, 200)}`);
+  const ok =
+    r.status === 200 &&
+    (expect instanceof RegExp ? expect.test(r.body.toString()) : expect(r.body));
+  if (!ok)
+    throw new Error(
+      `unexpected answer from ${t.path}: ${r.status} ${r.body.toString().slice(0, 200)}`,
+    );
   return t;
 }
 
@@ -261,25 +318,87 @@ try {
   const targets: Target[] = [];
   if (want('bare node:http')) {
     names.push('bare node:http (ceiling)');
-    targets.push({ port: bare.port, path: '/kmip/2_1', contentType: 'application/json', body: Buffer.from(JSON.stringify({ tag: 'Encrypt', value: [{ tag: 'Data', type: 'ByteString', value: '61'.repeat(64) }] })) });
+    targets.push({
+      pid: bare.child.pid,
+      port: bare.port,
+      path: '/kmip/2_1',
+      contentType: 'application/json',
+      body: Buffer.from(
+        JSON.stringify({
+          tag: 'Encrypt',
+          value: [{ tag: 'Data', type: 'ByteString', value: '61'.repeat(64) }],
+        }),
+      ),
+    });
   }
   if (want('encrypt 64 B JSON')) {
-    const json = Buffer.from(encodeJsonOperation(Operation.Encrypt, false, encodeRequestPayload(Operation.Encrypt, encrypt(uid, data64).payload)));
+    const json = Buffer.from(
+      encodeJsonOperation(
+        Operation.Encrypt,
+        false,
+        encodeRequestPayload(Operation.Encrypt, encrypt(uid, data64).payload),
+      ),
+    );
     names.push('AES-256-GCM encrypt 64 B, JSON /kmip/2_1');
-    targets.push(await checked({ port: kms.port, path: '/kmip/2_1', contentType: 'application/json', body: json }, /"EncryptResponse"/));
+    targets.push(
+      await checked(
+        {
+          pid: kms.child.pid,
+          port: kms.port,
+          path: '/kmip/2_1',
+          contentType: 'application/json',
+          body: json,
+        },
+        /"EncryptResponse"/,
+      ),
+    );
   }
   if (want('encrypt 64 B binary')) {
-    const bin = Buffer.from(encodeTtlv(encodeRequestMessage(requestMessage([encrypt(uid, data64)]))));
+    const bin = Buffer.from(
+      encodeTtlv(encodeRequestMessage(requestMessage([encrypt(uid, data64)]))),
+    );
     names.push('AES-256-GCM encrypt 64 B, binary /kmip');
     // Result Status Success (0) in the response.
-    targets.push(await checked({ port: kms.port, path: '/kmip', contentType: 'application/octet-stream', body: bin }, (b) => b.includes(Buffer.from('42007f050000000400000000', 'hex'))));
+    targets.push(
+      await checked(
+        {
+          pid: kms.child.pid,
+          port: kms.port,
+          path: '/kmip',
+          contentType: 'application/octet-stream',
+          body: bin,
+        },
+        (b) => b.includes(Buffer.from('42007f050000000400000000', 'hex')),
+      ),
+    );
   }
   const results = await interleaved(targets);
   for (const [i, name] of names.entries())
-    rows.push({ name, points: results[i]?.points ?? [], ...(i > 0 && results[0] !== undefined && names[0]?.startsWith('bare') === true ? { ratios: results[i]?.ratios ?? [] } : {}) });
+    rows.push({
+      name,
+      points: results[i]?.points ?? [],
+      ...(i > 0 && results[0] !== undefined && names[0]?.startsWith('bare') === true
+        ? { ratios: results[i]?.ratios ?? [] }
+        : {}),
+    });
   if (want('create SQLite')) {
-    const create = Buffer.from(encodeJsonOperation(Operation.Create, false, encodeRequestPayload(Operation.Create, createSymmetricKey({ length: 256 }).payload)));
-    const t = await checked({ port: kms.port, path: '/kmip/2_1', contentType: 'application/json', body: create }, /"CreateResponse"/);
+    const create = Buffer.from(
+      encodeJsonOperation(
+        Operation.Create,
+        false,
+        encodeRequestPayload(Operation.Create, createSymmetricKey({ length: 256 }).payload),
+      ),
+    );
+    const t = await checked(
+      {
+        pid: kms.child.pid,
+        port: kms.port,
+        path: '/kmip/2_1',
+        contentType: 'application/json',
+        body: create,
+      },
+      /"CreateResponse"/,
+    );
     rows.push({ name: 'Create AES-256 key, SQLite', points: await measure(t) });
   }
   await kms.stop();
@@ -291,14 +410,30 @@ try {
 // Key creation on PostgreSQL.
 if (want('create PostgreSQL')) {
   const why = await pgReachable();
-  if (why !== undefined) rows.push({ name: 'Create AES-256 key, PostgreSQL', points: `skipped: ${why}` });
+  if (why !== undefined)
+    rows.push({ name: 'Create AES-256 key, PostgreSQL', points: `skipped: ${why}` });
   else {
     const schema = `kms_bench_${process.pid}`;
     const pgDir = mkdtempSync(join(tmpdir(), 'custos-kms-bench-'));
     try {
       const kms = await startServer(['kms', pgDir, PG_URL, schema]);
-      const create = Buffer.from(encodeJsonOperation(Operation.Create, false, encodeRequestPayload(Operation.Create, createSymmetricKey({ length: 256 }).payload)));
-      const t = await checked({ port: kms.port, path: '/kmip/2_1', contentType: 'application/json', body: create }, /"CreateResponse"/);
+      const create = Buffer.from(
+        encodeJsonOperation(
+          Operation.Create,
+          false,
+          encodeRequestPayload(Operation.Create, createSymmetricKey({ length: 256 }).payload),
+        ),
+      );
+      const t = await checked(
+        {
+          pid: kms.child.pid,
+          port: kms.port,
+          path: '/kmip/2_1',
+          contentType: 'application/json',
+          body: create,
+        },
+        /"CreateResponse"/,
+      );
       rows.push({ name: 'Create AES-256 key, PostgreSQL', points: await measure(t) });
       await kms.stop();
     } finally {
@@ -314,9 +449,13 @@ if (want('create PostgreSQL')) {
 // Report.
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-console.log(`\nCustos KMS, ${process.version}, ${cpus().length} × ${cpu}; ${DURATION} ms per point after ${WARMUP} ms warm-up (ceiling and encrypt: median of ${REPEATS} alternating runs); requests/s (p50 / p99 ms at the highest concurrency)\n`);
-console.log(`| scenario | ${LEVELS.map((c) => `c=${c}`).join(' | ')} | p50 / p99 |`);
-console.log(`|---|${LEVELS.map(() => '---:').join('|')}|---:|`);
+console.log(
+  `\nCustos KMS, ${process.version}, ${cpus().length} × ${cpu}; ${DURATION} ms per point after ${WARMUP} ms warm-up (ceiling and encrypt: median of ${REPEATS} alternating runs); requests/s; p50 / p99 latency (ms) at the highest concurrency; server CPU (user + system) per request, median over the levels\n`,
+);
+console.log(
+  `| scenario | ${LEVELS.map((c) => `c=${c}`).join(' | ')} | p50 / p99 | server CPU/req |`,
+);
+console.log(`|---|${LEVELS.map(() => '---:').join('|')}|---:|---:|`);
 for (const r of rows) {
   if (typeof r.points === 'string') {
     console.log(`| ${r.name} | ${r.points} |`);
@@ -324,9 +463,15 @@ for (const r of rows) {
   }
   const last = r.points[r.points.length - 1] as Point;
   const errs = r.points.reduce((s, p) => s + p.errors, 0);
-  console.log(`| ${r.name} | ${r.points.map((p) => fmt(p.rps)).join(' | ')} | ${last.p50.toFixed(2)} / ${last.p99.toFixed(2)}${errs > 0 ? ` (${errs} errors)` : ''} |`);
+  const cpus = r.points.map((p) => p.cpuUs).filter((x): x is number => x !== undefined);
+  const cpu = cpus.length === 0 ? '—' : `${Math.round(median(cpus))} µs`;
+  console.log(
+    `| ${r.name} | ${r.points.map((p) => fmt(p.rps)).join(' | ')} | ${last.p50.toFixed(2)} / ${last.p99.toFixed(2)}${errs > 0 ? ` (${errs} errors)` : ''} | ${cpu} |`,
+  );
 }
 for (const r of rows) {
   if (r.ratios === undefined) continue;
-  console.log(`| ${r.name}, share of the ceiling (paired median) | ${r.ratios.map((x) => `${Math.round(x * 100)}%`).join(' | ')} | |`);
+  console.log(
+    `| ${r.name}, share of the ceiling (paired median) | ${r.ratios.map((x) => `${Math.round(x * 100)}%`).join(' | ')} | |`,
+  );
 }

@@ -25,6 +25,7 @@ void describe('audit log', () => {
       .as('mallory')
       .get(uid)
       .catch(() => undefined);
+    assert.equal((await t.get('/me', { authorization: 'Bearer wrong' })).status, 401);
     await t.post(
       '/access/grant',
       JSON.stringify({ unique_identifier: uid, user_id: 'mallory', operation_types: ['get'] }),
@@ -43,6 +44,7 @@ void describe('audit log', () => {
         ['alice', 'create', uid, 'success', ''],
         ['alice', 'encrypt', uid, 'success', ''],
         ['mallory', 'get', uid, 'failure', 'Permission_Denied'],
+        ['', 'authenticate', '', 'failure', 'Authentication_Not_Successful'],
         ['alice', 'grant', uid, 'success', ''],
       ],
     );
@@ -50,8 +52,8 @@ void describe('audit log', () => {
     const ok = await verifyAudit(store, kek.auditKey);
     assert.equal(ok.length, 1);
     assert.equal(ok[0]?.ok, true);
-    assert.equal(ok[0].records, 4);
-    assert.equal(ok[0].head, rows[3]?.mac);
+    assert.equal(ok[0].records, 5);
+    assert.equal(ok[0].head, rows[4]?.mac);
     // The wrong key cannot verify (nor forge) the chain.
     const other = new KeyEncryptionKey(new Uint8Array(32).fill(1));
     assert.equal((await verifyAudit(store, other.auditKey))[0]?.ok, false);

@@ -38,7 +38,17 @@ type Mac = ReturnType<typeof provider.mac.hmacKey>;
 
 function batchMac(mac: Mac, prev: string, entries: readonly Entry[]): string {
   const body = JSON.stringify(
-    entries.map((r) => [r.chain, r.seq, r.at, r.user, r.operation, r.uid, r.status, r.reason, r.source]),
+    entries.map((r) => [
+      r.chain,
+      r.seq,
+      r.at,
+      r.user,
+      r.operation,
+      r.uid,
+      r.status,
+      r.reason,
+      r.source,
+    ]),
   );
   return toHex(mac.compute(utf8.encode(`${prev}\n${body}`)));
 }
@@ -171,7 +181,11 @@ export interface ChainReport {
 }
 
 /** Checks every chain (or one), batch by batch. */
-export async function verifyAudit(store: Store, key: Uint8Array, chain?: string): Promise<ChainReport[]> {
+export async function verifyAudit(
+  store: Store,
+  key: Uint8Array,
+  chain?: string,
+): Promise<ChainReport[]> {
   const mac = provider.mac.hmacKey('sha256', key);
   const chains = chain === undefined ? await store.auditChains() : [chain];
   const out: ChainReport[] = [];
@@ -184,13 +198,22 @@ async function verifyChain(store: Store, mac: Mac, chain: string): Promise<Chain
   let valid = 0;
   let next = 1;
   let group: AuditRow[] = [];
-  const broken = (at: number, problem: string): ChainReport => ({ chain, records: valid, head: prev, ok: false, brokenAt: at, problem });
+  const broken = (at: number, problem: string): ChainReport => ({
+    chain,
+    records: valid,
+    head: prev,
+    ok: false,
+    brokenAt: at,
+    problem,
+  });
   // Closes the batch in `group`; returns a report when it does not verify.
   const close = (): ChainReport | undefined => {
     const first = group[0];
     if (first === undefined) return undefined;
-    if (first.prev !== prev) return broken(first.seq, 'previous MAC does not match (records removed or reordered)');
-    if (batchMac(mac, prev, group) !== first.mac) return broken(first.seq, 'MAC does not match (record altered or wrong key)');
+    if (first.prev !== prev)
+      return broken(first.seq, 'previous MAC does not match (records removed or reordered)');
+    if (batchMac(mac, prev, group) !== first.mac)
+      return broken(first.seq, 'MAC does not match (record altered or wrong key)');
     prev = first.mac;
     valid += group.length;
     group = [];

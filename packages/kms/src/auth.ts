@@ -78,7 +78,9 @@ export class Authenticator {
    */
   authenticate(c: Credentials): string | Promise<string> {
     if (!this.#configured) return this.#config.defaultUsername;
-    return this.#identify(c).then((user) => (this.#config.forceDefaultUsername ? this.#config.defaultUsername : user));
+    return this.#identify(c).then((user) =>
+      this.#config.forceDefaultUsername ? this.#config.defaultUsername : user,
+    );
   }
 
   async #identify(c: Credentials): Promise<string> {

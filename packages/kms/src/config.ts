@@ -64,6 +64,7 @@ export interface KmsConfig {
   readonly db: {
     readonly type: 'sqlite' | 'postgresql';
     readonly sqlitePath: string;
+    readonly sqliteSynchronous: 'full' | 'normal';
     readonly url: string;
     readonly schema: string;
     readonly maxConnections: number;
@@ -270,6 +271,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     kind: 'path',
     default: '',
     doc: 'SQLite file (default <data_dir>/kms.sqlite).',
+  },
+  {
+    path: 'db.sqlite_synchronous',
+    kind: ['full', 'normal'],
+    default: 'full',
+    doc: 'SQLite durability: full syncs every commit to disk (an acknowledged key survives a power loss); normal syncs at checkpoints only (much faster writes; the last commits may be lost on a power loss, never on a crash of the server).',
   },
   {
     path: 'db.url',
@@ -626,6 +633,7 @@ function build(v: Map<string, unknown>, cwd: string): KmsConfig {
     db: {
       type: s('db.type') as 'sqlite' | 'postgresql',
       sqlitePath: s('db.sqlite_path') === '' ? resolve(dataDir, 'kms.sqlite') : s('db.sqlite_path'),
+      sqliteSynchronous: s('db.sqlite_synchronous') as 'full' | 'normal',
       url: s('db.url'),
       schema: s('db.schema'),
       maxConnections: n('db.max_connections'),

@@ -187,6 +187,18 @@ export class HttpListener {
     });
   }
 
+  /** Audits a request refused before any operation ran (unreadable body, failed login). */
+  #auditRefusal(user: string, source: string, operation: string, e: KmsError): void {
+    this.#deps.server.audit?.record({
+      user,
+      operation,
+      uid: '',
+      status: 'failure',
+      reason: reasonName(e.reason),
+      source,
+    });
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -229,6 +241,8 @@ export class HttpListener {
       user = typeof pending === 'string' ? pending : await pending;
     } catch (error) {
       const e = toKmsError(error);
+      // Failed logins are audited: repeated ones are what a monitoring system looks for.
+      this.#auditRefusal('', `http ${peerAddress(req)}`, 'authenticate', e);
       res.setHeader('www-authenticate', 'Bearer');
       sendJson(res, e.status, errorBody(e));
       req.resume();
@@ -311,32 +325,35 @@ export class HttpListener {
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      sendJson(
-        res,
-        400,
-        errorBody(new KmsError('ERR_KMS_INVALID_MESSAGE', 'the body is not JSON')),
-      );
+      const e = new KmsError('ERR_KMS_INVALID_MESSAGE', 'the body is not JSON');
+      this.#auditRefusal(caller.user, caller.source, 'message', e);
+      sendJson(res, 400, errorBody(e));
       return;
     }
     const isMessage =
       typeof parsed === 'object' &&
       parsed !== null &&
       (parsed as { tag?: unknown }).tag === 'RequestMessage';
+    // Errors before the dispatcher (which audits what it runs) are audited here.
+    let dispatched = false;
     try {
       if (isMessage) {
         const tree = decodeJson(parsed as object, { maxBytes: this.#config.http.maxBodyBytes });
+        dispatched = true;
         const response = await this.#deps.dispatcher.processMessage(tree, caller);
         send(res, 200, JSON_TYPE, encodeJson(response, { style: 'cosmian' }));
         return;
       }
       const { operation, response: isResponse, payload } = decodeJsonOperation(parsed as object);
       if (isResponse) throw new KmsError('ERR_KMS_INVALID_MESSAGE', 'a response is not a request');
+      dispatched = true;
       const out = await this.#deps.dispatcher.processOperation(operation, payload, caller);
       send(res, 200, JSON_TYPE, encodeJsonOperation(operation, true, out, { style: 'cosmian' }));
     } catch (error) {
       const e = toKmsError(error);
       if (e.code === 'ERR_KMS_INTERNAL')
         this.#deps.server.logger.error('KMIP JSON request failed', { error: e.cause ?? e });
+      if (!dispatched) this.#auditRefusal(caller.user, caller.source, 'message', e);
       sendJson(res, e.status, errorBody(e));
     }
   }
@@ -375,14 +392,7 @@ export class HttpListener {
       const e = toKmsError(error);
       if (e.code === 'ERR_KMS_INTERNAL')
         this.#deps.server.logger.error('KMIP request failed', { error: e.cause ?? e });
-      this.#deps.dispatcher.audit?.record({
-        user: caller.user,
-        operation: 'message',
-        uid: '',
-        status: 'failure',
-        reason: reasonName(e.reason),
-        source: caller.source,
-      });
+      this.#auditRefusal(caller.user, caller.source, 'message', e);
       this.#kmipError(res, encoding, 200, e.message);
       return;
     }

@@ -28,7 +28,10 @@ class Histogram {
 
 export class Metrics {
   /** Counts by a cheap key (`name status reason`); labels are built when scraped. */
-  readonly #operations = new Map<string, { labels: Readonly<Record<string, string>>; count: number }>();
+  readonly #operations = new Map<
+    string,
+    { labels: Readonly<Record<string, string>>; count: number }
+  >();
   readonly #http = new Map<string, { labels: Readonly<Record<string, string>>; count: number }>();
   readonly #latency = new Map<string, Histogram>();
   readonly #gauges: { name: string; help: string; read: () => number }[] = [];
@@ -37,7 +40,8 @@ export class Metrics {
   operation(name: string, status: 'success' | 'failure', reason: string, seconds: number): void {
     const key = `${name} ${status} ${reason}`;
     const counter = this.#operations.get(key);
-    if (counter === undefined) this.#operations.set(key, { labels: { operation: name, status, reason }, count: 1 });
+    if (counter === undefined)
+      this.#operations.set(key, { labels: { operation: name, status, reason }, count: 1 });
     else counter.count++;
     let h = this.#latency.get(name);
     if (h === undefined) {
@@ -51,7 +55,8 @@ export class Metrics {
   http(route: string, status: number): void {
     const key = `${route} ${status}`;
     const counter = this.#http.get(key);
-    if (counter === undefined) this.#http.set(key, { labels: { route, status: String(status) }, count: 1 });
+    if (counter === undefined)
+      this.#http.set(key, { labels: { route, status: String(status) }, count: 1 });
     else counter.count++;
   }
 

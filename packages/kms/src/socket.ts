@@ -21,7 +21,7 @@ import {
 import type { Authenticator } from './auth.ts';
 import type { ServerState } from './context.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { toKmsError } from './errors.ts';
+import { reasonName, toKmsError } from './errors.ts';
 import type { TlsMaterial } from './tls.ts';
 
 export class SocketListener {
@@ -125,6 +125,14 @@ export class SocketListener {
             response = encodeTtlv(await this.#dispatcher.processMessage(tree, { user, source }));
           } catch (error) {
             const e = toKmsError(error);
+            this.#state.audit?.record({
+              user: cn ?? '',
+              operation: e.code === 'ERR_KMS_AUTHENTICATION' ? 'authenticate' : 'message',
+              uid: '',
+              status: 'failure',
+              reason: reasonName(e.reason),
+              source,
+            });
             if (e.code === 'ERR_KMS_INTERNAL')
               this.#state.logger.error('KMIP socket request failed', { error: e.cause ?? e });
             response = encodeTtlv(

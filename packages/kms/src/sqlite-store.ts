@@ -52,6 +52,16 @@ class Statements {
 
 type Param = null | number | bigint | string | Uint8Array;
 
+/** A transaction waiting for the writer connection. */
+interface Job {
+  readonly run: (tx: StoreTransaction) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Most transactions committed together. */
+const GROUP_MAX = 64;
+
 /** Audit records per INSERT statement. */
 const AUDIT_CHUNK = 64;
 
@@ -59,8 +69,9 @@ const AUDIT_CHUNK = 64;
 class Reader implements StoreReader {
   protected readonly st: Statements;
 
-  constructor(db: DatabaseSync) {
-    this.st = new Statements(db);
+  /** `statements` is the connection's cache, shared by every transaction on it. */
+  constructor(statements: Statements) {
+    this.st = statements;
   }
 
   protected tagsOf(uid: string): string[] {
@@ -119,8 +130,8 @@ class Transaction extends Reader implements StoreTransaction {
   readonly #db: DatabaseSync;
   readonly touched = new Set<string>();
 
-  constructor(db: DatabaseSync) {
-    super(db);
+  constructor(db: DatabaseSync, statements: Statements) {
+    super(statements);
     this.#db = db;
   }
 
@@ -230,6 +241,8 @@ function safeName(name: string): string {
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` (tests). */
   path: string;
+  /** `full` (default): every commit is synced to disk; `normal`: at checkpoints only. */
+  synchronous?: 'full' | 'normal';
 }
 
 function open(path: string): DatabaseSync {
@@ -246,14 +259,16 @@ export class SqliteStore extends Reader implements Store {
   readonly #writer: DatabaseSync;
   readonly #reader: DatabaseSync;
   readonly #writerStatements: Statements;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #pending: Job[] = [];
+  #draining: Promise<void> | undefined;
   #closed = false;
 
   private constructor(writer: DatabaseSync, reader: DatabaseSync) {
-    super(reader);
+    const writerStatements = new Statements(writer);
+    super(reader === writer ? writerStatements : new Statements(reader));
     this.#writer = writer;
     this.#reader = reader;
-    this.#writerStatements = new Statements(writer);
+    this.#writerStatements = writerStatements;
   }
 
   /**
@@ -267,31 +282,63 @@ export class SqliteStore extends Reader implements Store {
     const writer = open(options.path);
     if (!memory) {
       writer.exec('PRAGMA journal_mode = WAL');
-      writer.exec('PRAGMA synchronous = NORMAL');
+      writer.exec(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     }
     migrate(writer);
     const reader = memory ? writer : open(options.path);
     return new SqliteStore(writer, reader);
   }
 
+  /**
+   * Runs `fn` in its own savepoint of a group transaction (group commit). Transactions run one
+   * after the other on the writer connection; those queued while one runs join the same
+   * database transaction, each inside its own savepoint (a failing one is rolled back alone),
+   * and the group is committed once — one disk sync for the whole group — before any of them
+   * is acknowledged. Each caller thus sees its own atomic, durable transaction, while the cost
+   * of `synchronous = FULL` is shared by concurrent requests.
+   */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new KmsError('ERR_KMS_UNAVAILABLE', 'store closed'));
-    const run = async (): Promise<T> => {
-      const tx = new Transaction(this.#writer);
-      this.#writer.exec('BEGIN IMMEDIATE');
-      let result: T;
-      try {
-        result = await fn(tx);
-      } catch (error) {
-        this.#writer.exec('ROLLBACK');
-        throw error;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({
+        run: fn as (tx: StoreTransaction) => Promise<unknown>,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (this.#draining === undefined)
+        this.#draining = this.#drain().finally(() => {
+          this.#draining = undefined;
+        });
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const db = this.#writer;
+      db.exec('BEGIN IMMEDIATE');
+      const done: { job: Job; value: unknown }[] = [];
+      while (this.#pending.length > 0 && done.length < GROUP_MAX) {
+        const job = this.#pending.shift() as Job;
+        db.exec('SAVEPOINT custos_tx');
+        try {
+          const value = await job.run(new Transaction(db, this.#writerStatements));
+          db.exec('RELEASE custos_tx');
+          done.push({ job, value });
+        } catch (error) {
+          db.exec('ROLLBACK TO custos_tx');
+          db.exec('RELEASE custos_tx');
+          job.reject(error);
+        }
       }
-      this.#writer.exec('COMMIT');
-      return result;
-    };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => undefined);
-    return next;
+      try {
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        for (const d of done) d.job.reject(error);
+        continue;
+      }
+      for (const d of done) d.job.resolve(d.value);
+    }
   }
 
   appendAudit(rows: readonly AuditRow[]): Promise<void> {
@@ -302,7 +349,19 @@ export class SqliteStore extends Reader implements Store {
         const chunk = rows.slice(i, i + AUDIT_CHUNK);
         const params: Param[] = [];
         for (const r of chunk)
-          params.push(r.chain, r.seq, r.at, r.user, r.operation, r.uid, r.status, r.reason, r.source, r.prev, r.mac);
+          params.push(
+            r.chain,
+            r.seq,
+            r.at,
+            r.user,
+            r.operation,
+            r.uid,
+            r.status,
+            r.reason,
+            r.source,
+            r.prev,
+            r.mac,
+          );
         this.#writerStatements
           .get(
             `INSERT INTO audit (chain, seq, at, user_id, operation, uid, status, reason, source, prev, mac) VALUES ${Array.from(
@@ -369,7 +428,7 @@ export class SqliteStore extends Reader implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#queue;
+    await this.#draining;
     if (this.#reader !== this.#writer) this.#reader.close();
     this.#writer.close();
   }
