@@ -21,6 +21,7 @@ import type { RandomFamily } from './random.ts';
 import type { Ristretto255Family } from './ristretto255.ts';
 import type { RsaWrapFamily } from './rsa-wrap.ts';
 import type { SignatureFamily } from './signature.ts';
+import type { StreamPrimitives } from './stream.ts';
 
 export type ProviderName = 'node' | 'web';
 
@@ -40,4 +41,9 @@ export interface CryptoProvider {
   readonly ristretto255: Ristretto255Family;
   /** Raw AES block encryption, for modes built elsewhere (FF1/FF3-1). Not an AEAD: no integrity. */
   readonly block: BlockCipherFamily;
+  /**
+   * What the streaming AES-256-GCM format (`@custos/crypto/stream`) needs from this provider; the
+   * web one adds WebCrypto's async AES-GCM for the async stream forms.
+   */
+  readonly stream: StreamPrimitives;
 }

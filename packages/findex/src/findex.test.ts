@@ -134,6 +134,42 @@ void describe('Findex multi-map', () => {
     assert.deepEqual([store.reads, store.writes], [1, 1]);
   });
 
+  void it('keeps its header cache exact across batches, copies and evictions', async () => {
+    // The cache keeps views of each write batch's arrays and copies the survivors out once
+    // most of a batch was rewritten; a small cacheSize also evicts. Every write must still
+    // guard on the exact stored headers (one round trip, no conflict), and reads agree.
+    for (const cacheSize of [100_000, 50]) {
+      const { fx, store } = setup({ cacheSize });
+      const kw = (i: number): string => `k${i}`;
+      const expected = new Map<string, number[]>();
+      const batch = (from: number, to: number, value: number): [string, Uint8Array[]][] => {
+        const out: [string, Uint8Array[]][] = [];
+        for (let i = from; i < to; i++) {
+          out.push([kw(i), [id(value), id(value + 1)]]);
+          expected.set(kw(i), [...(expected.get(kw(i)) ?? []), value, value + 1]);
+        }
+        return out;
+      };
+      // 12 values × 9 bytes overflow a default tail: chains grow cells too.
+      for (let round = 0; round < 6; round++) {
+        await fx.insert(batch(0, 40, 10 * round));
+        await fx.insert(batch(0, 32, 10 * round + 2)); // retires 4/5 of the previous batch
+        store.reset();
+        await fx.insert(batch(30, 40, 10 * round + 4));
+        if (cacheSize > 40) assert.deepEqual([store.reads, store.writes], [0, 1]);
+        else assert.equal(store.writes, 1);
+      }
+      const names = [...expected.keys()];
+      const got = await fx.search(names);
+      const cold = await new Findex({ store, key: KEY }).search(names);
+      names.forEach((k, i) => {
+        const want = (expected.get(k) ?? []).sort((a, b) => a - b);
+        assert.deepEqual(nums(got[i] ?? []), want);
+        assert.deepEqual(nums(cold[i] ?? []), want);
+      });
+    }
+  });
+
   void it('packs 8-byte ids densely', async () => {
     const { fx, mem } = setup();
     const bindings = new Map<string, Uint8Array[]>();

@@ -18,6 +18,8 @@ import {
   requestMessage,
   createSymmetricKey,
   enumName,
+  batchItem,
+  Operation,
 } from '@custos/kmip';
 import { startTestServer, tokenSettings, type TestServer } from './_test/harness.ts';
 
@@ -248,6 +250,45 @@ void describe('HTTP listener', () => {
     await t.client({ encoding: 'binary', path: '/kmip' }).encrypt(uid, te.encode('still up'));
     const reasonName = enumName('ResultReason', ResultReason.InvalidMessage);
     assert.equal(reasonName, 'InvalidMessage');
+  });
+});
+
+void describe('concurrent writes (SQLite group commit)', () => {
+  void it('keeps every request atomic: failures leave nothing, successes all persist', async () => {
+    const t = await startTestServer();
+    try {
+      const c = t.client();
+      // 40 concurrent requests; every other one reuses an identifier and must fail alone.
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          c.batch([
+            createSymmetricKey({
+              attributes: { uniqueIdentifier: `grp-${Math.floor(i / 2)}` },
+              name: `grp-name-${i}`,
+            }),
+          ]),
+        ),
+      );
+      let ok = 0;
+      let failed = 0;
+      for (const r of results) {
+        assert.equal(r.status, 'fulfilled');
+        const item = r.status === 'fulfilled' ? r.value[0] : undefined;
+        if (item?.resultStatus === ResultStatus.Success) ok++;
+        else if (item?.resultReason === ResultReason.ObjectAlreadyExists) failed++;
+      }
+      assert.deepEqual([ok, failed], [20, 20]);
+      // Each identifier exists once, with the name of the request that won it.
+      for (let k = 0; k < 20; k++) {
+        const names =
+          (await c.call(batchItem(Operation.GetAttributes, { uniqueIdentifier: `grp-${k}` })))
+            .attributes.names ?? [];
+        assert.equal(names.length, 1);
+        assert.match(names[0]?.nameValue ?? '', new RegExp(`^grp-name-(${2 * k}|${2 * k + 1})$`));
+      }
+    } finally {
+      await t.close();
+    }
   });
 });
 

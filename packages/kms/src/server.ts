@@ -58,7 +58,11 @@ export async function openStore(
   logger: Logger,
 ): Promise<Store> {
   let store: Store;
-  if (config.db.type === 'sqlite') store = SqliteStore.open({ path: config.db.sqlitePath, synchronous: config.db.sqliteSynchronous });
+  if (config.db.type === 'sqlite')
+    store = SqliteStore.open({
+      path: config.db.sqlitePath,
+      synchronous: config.db.sqliteSynchronous,
+    });
   else {
     const { PostgresStore } = await import('./postgres-store.ts');
     store = await PostgresStore.open({

@@ -4,6 +4,7 @@
  */
 import type { CryptoProvider } from '../provider.ts';
 import { nodeAead } from './aead.ts';
+import { nodeStreamPrimitives } from './aead-stream.ts';
 import { nodeBlock } from './block.ts';
 import { nodeHash } from './hash.ts';
 import { nodeHpke } from './hpke.ts';
@@ -32,6 +33,7 @@ export const nodeProvider: CryptoProvider = Object.freeze({
   keys: nodeKeys,
   ristretto255: nodeRistretto255,
   block: nodeBlock,
+  stream: nodeStreamPrimitives,
 });
 
 /** The provider of this runtime, as consumers import it: `import { provider } from '@custos/crypto'`. */

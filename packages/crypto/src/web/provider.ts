@@ -4,6 +4,7 @@
  */
 import type { CryptoProvider } from '../provider.ts';
 import { webAead } from './aead.ts';
+import { webStreamPrimitives } from './aead-stream.ts';
 import { webBlock } from './block.ts';
 import { webHash } from './hash.ts';
 import { webHpke } from './hpke.ts';
@@ -32,6 +33,7 @@ export const webProvider: CryptoProvider = Object.freeze({
   keys: webKeys,
   ristretto255: webRistretto255,
   block: webBlock,
+  stream: webStreamPrimitives,
 });
 
 /** The provider of this runtime, as consumers import it: `import { provider } from '@custos/crypto'`. */
