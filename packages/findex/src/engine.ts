@@ -57,13 +57,19 @@ export interface _EngineOptions {
   readonly forward: ForwardState | null;
 }
 
+/**
+ * A header as last seen, decoded (so that a cached header needs no decryption). Flat: the cache
+ * holds tens of thousands of these for as long as the client lives.
+ */
 interface _CacheEntry {
   header: Uint8Array;
   readonly version: number;
   readonly count: number;
-  /** The decoded header, so that a cached header needs no decryption. */
-  decoded: DecodedHeader;
-  /** The write batch whose arrays `header` and `decoded` are views of (null: their own). */
+  lastTag: Uint8Array;
+  tail: Uint8Array;
+  /** For a "moved" marker, the epoch it points to (then count is 0, the tail empty). */
+  readonly moved: number | null;
+  /** The write batch whose arrays `header`, `lastTag` and `tail` are views of (null: none). */
   arena: _Arena | null;
 }
 
@@ -94,7 +100,6 @@ export class _Slot {
   /** `bytesKey(headerAddress)`: this slot's key in the header cache ('' without a header). */
   readonly hkey: string;
   header: Uint8Array | null = null;
-  decoded: DecodedHeader | null = null;
   exists = false;
   moved: number | null = null;
   version = 0;
@@ -155,8 +160,18 @@ export class _Slot {
     return out;
   }
 
+  /** Takes the state of a cached header. */
+  applyEntry(e: _CacheEntry): void {
+    this.header = e.header;
+    this.exists = true;
+    this.moved = e.moved;
+    this.version = e.version;
+    this.count = e.count;
+    this.lastTag = e.lastTag;
+    this.tail = e.tail;
+  }
+
   applyHeader(raw: Uint8Array | null, decoded: DecodedHeader | null): void {
-    this.decoded = decoded;
     this.header = raw;
     if (decoded === null) {
       this.exists = false;
@@ -525,15 +540,15 @@ export class _Engine {
         return;
       }
     }
-    if (slot.decoded !== null) {
-      this._remember(key, {
-        header: _own(slot.header),
-        version: slot.version,
-        count: slot.count,
-        decoded: slot.decoded,
-        arena: null,
-      });
-    }
+    this._remember(key, {
+      header: _own(slot.header),
+      version: slot.version,
+      count: slot.count,
+      lastTag: slot.lastTag,
+      tail: slot.tail,
+      moved: slot.moved,
+      arena: null,
+    });
   }
 
   _remember(key: string, entry: _CacheEntry): void {
@@ -571,7 +586,7 @@ export class _Engine {
     if (slot.headerAddress === null) return true;
     const seen = this.#cache.get(slot.hkey);
     if (seen === undefined) return false;
-    slot.applyHeader(seen.header, seen.decoded);
+    slot.applyEntry(seen);
     return true;
   }
 
@@ -736,11 +751,13 @@ export class _Engine {
       header: p.header,
       version: s.version,
       count: s.count,
-      decoded: { type: 'live', state: s },
+      lastTag: s.lastTag,
+      tail: s.tail,
+      moved: null,
       arena,
     };
     if (arena === null) _copyOut(entry);
-    slot.applyHeader(entry.header, entry.decoded);
+    slot.applyEntry(entry);
     if (slot.headerAddress !== null) this._remember(slot.hkey, entry);
   }
 
@@ -963,29 +980,18 @@ function _rehome(arena: _Arena): void {
 
 function _copyInto(entries: readonly _CacheEntry[], arena: _Arena | null): void {
   let total = 0;
-  for (const e of entries) {
-    const state = (e.decoded as { state: HeaderState }).state;
-    total += e.header.length + GCM_TAG_LENGTH + state.tail.length;
-  }
+  for (const e of entries) total += e.header.length + GCM_TAG_LENGTH + e.tail.length;
   const buf = new Uint8Array(total);
   let o = 0;
   for (const e of entries) {
-    const state = (e.decoded as { state: HeaderState }).state;
     const n = e.header.length;
-    const t = state.tail.length;
+    const t = e.tail.length;
     buf.set(e.header, o);
-    buf.set(state.lastTag, o + n);
-    buf.set(state.tail, o + n + GCM_TAG_LENGTH);
+    buf.set(e.lastTag, o + n);
+    buf.set(e.tail, o + n + GCM_TAG_LENGTH);
     e.header = buf.subarray(o, o + n);
-    e.decoded = {
-      type: 'live',
-      state: {
-        version: state.version,
-        count: state.count,
-        lastTag: buf.subarray(o + n, o + n + GCM_TAG_LENGTH),
-        tail: buf.subarray(o + n + GCM_TAG_LENGTH, o + n + GCM_TAG_LENGTH + t),
-      },
-    };
+    e.lastTag = buf.subarray(o + n, o + n + GCM_TAG_LENGTH);
+    e.tail = buf.subarray(o + n + GCM_TAG_LENGTH, o + n + GCM_TAG_LENGTH + t);
     e.arena = arena;
     o += n + GCM_TAG_LENGTH + t;
   }

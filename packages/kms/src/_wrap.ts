@@ -133,7 +133,7 @@ export async function wrapObject(
   else {
     const iv = provider.random.bytes(12);
     const sealed = aesGcmSeal(
-      wrapper.key('aes-key', () => secretKey(kek)),
+      wrapper.key('secret', () => secretKey(kek)),
       iv,
       material,
       new Uint8Array(0),
@@ -187,7 +187,7 @@ export async function unwrapObject(
       throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
     const n = kb.keyValue.length - 16;
     material = aesGcmOpen(
-      unwrapper.key('aes-key', () => secretKey(kek)),
+      unwrapper.key('secret', () => secretKey(kek)),
       iv,
       kb.keyValue.subarray(0, n),
       kb.keyValue.subarray(n),
