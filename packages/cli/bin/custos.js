@@ -3,8 +3,14 @@
 // sources directly, resolving workspace packages through their `custos-source` export
 // condition; in a published package (dist/ only) it runs the compiled files.
 import { existsSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import process from 'node:process';
+
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  process.stderr.write(`custos needs Node.js 24 or later; this is Node.js ${process.version}.\n`);
+  process.exit(1);
+}
+// Imported after the version check: older Node.js versions lack registerHooks.
+const { registerHooks } = await import('node:module');
 
 const source = new URL('../src/main.ts', import.meta.url);
 /** @type {{ main: (argv: string[]) => Promise<number> }} */

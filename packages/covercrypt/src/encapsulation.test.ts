@@ -228,6 +228,21 @@ void describe('hidden-policy scan', () => {
     assert.equal(c.kemCalls, 2 * 3);
   });
 
+  void test('a wrong c1 is refused: implicitly by users, explicitly by the authority', () => {
+    const targets = [rights[0]!].map((r) => ({ right: r.right, revision: 1, H: r.H, ek: r.ek }));
+    // Made with another tracing point: c1 = r·P′ ≠ r·P, everything else honest and bound by T.
+    const otherP = group.point.mulBase(group.scalar.random());
+    const { key, encapsulation } = encapsulate(authorityId, otherP, targets, 'hidden');
+    const held = [rights[0], rights[1]].map((r) => keyOf(r!));
+    assert.equal(open(encapsulation, held).key, undefined);
+    // The authority's A = s·c0 ignores c1: only its explicit check refuses the encapsulation.
+    const parsed = parseEncapsulation(encapsulation);
+    const A = group.point.mul(s, parsed.c0);
+    const master = [rights[0], rights[1]].map((r) => ({ ...keyOf(r!), x: r!.x }));
+    assert.equal(decapsulate(authorityId, P, parsed, A, master, true), undefined);
+    assert.deepEqual(decapsulate(authorityId, P, parsed, A, master, false), key);
+  });
+
   void test("a hybrid slot needs the right's ML-KEM key, not only its x", () => {
     const r = rights[0]!;
     const { encapsulation } = encapsulate(

@@ -18,7 +18,7 @@
  * A user with tracing id (a0, a1), a0 + a1·t = s, computes A = a0·c0 + a1·c1 = r·h once, then
  * K1 = x·A = r·H for the secret that opens a slot; the decapsulation recomputes c0 from S
  * (Fujisaki–Okamoto re-encryption check) before releasing ss. Hidden hybrid slots are found with
- * ML-KEM shares (one decapsulation per slot and secret, ≈ 4× cheaper than a ristretto255
+ * ML-KEM shares (one decapsulation per slot and secret, ≈ 3× cheaper than a ristretto255
  * multiplication), so the elliptic-curve share is computed once, for the selected secret.
  *
  * Wire format of an encapsulation:

@@ -59,9 +59,14 @@ export function buildCorpus(pairs: number, seed = 42, perDoc = 10): Corpus {
   return { pairs: n, docs, volume };
 }
 
+/** 8-byte big-endian id (no DataView: taking a small array's buffer moves it off the heap). */
 export function docId(n: number): Uint8Array {
   const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  const hi = Math.floor(n / 2 ** 32);
+  for (let i = 0; i < 4; i++) {
+    b[3 - i] = (hi >>> (8 * i)) & 0xff;
+    b[7 - i] = (n >>> (8 * i)) & 0xff;
+  }
   return b;
 }
 

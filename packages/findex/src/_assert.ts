@@ -28,6 +28,22 @@ export function abytes(
   return value;
 }
 
+/**
+ * `abytes` for element `index` of an argument list: the label (`name[index]suffix`) is only
+ * built when the check fails (stores validate thousands of items per call).
+ */
+export function abytesAt(
+  value: unknown,
+  name: string,
+  index: number,
+  suffix: string,
+  min: number,
+  max: number,
+): Uint8Array {
+  if (isBytes(value) && value.length >= min && value.length <= max) return value;
+  return abytes(value, `${name}[${index}]${suffix}`, min, max);
+}
+
 /** Asserts a safe integer in [min, max]. */
 export function aint(
   value: unknown,

@@ -183,11 +183,7 @@ export function readEntries(bytes: Uint8Array, start: number, end: number, out: 
  * (forward-private chains) every entry goes into cells, the last one possibly partly filled.
  * Entries never straddle cells.
  */
-export function packRun(
-  run: Uint8Array,
-  cellSize: number,
-  tailCapacity: number | null,
-): number[] {
+export function packRun(run: Uint8Array, cellSize: number, tailCapacity: number | null): number[] {
   const ends: number[] = [];
   const total = run.length;
   let pos = 0;

@@ -391,7 +391,8 @@ export class _Engine {
     for (const leaf of todo) {
       const runs: Uint8Array[] = [];
       for (const slot of this._liveSlots(leaf)) {
-        if (slot.count > 0) for (const run of this.decryptRange(slot, 1, slot.count)) runs.push(run);
+        if (slot.count > 0)
+          for (const run of this.decryptRange(slot, 1, slot.count)) runs.push(run);
         if (slot.tail.length > 0) runs.push(slot.tail);
       }
       leaf.runs = runs;
@@ -603,23 +604,20 @@ export class _Engine {
    * by one (each cell's associated data holds its predecessor's tag); the rest becomes the new
    * tail. Then every new header is sealed in one batched AEAD call per key epoch.
    */
-  prepareMany(
-    items: readonly { slot: _Slot; run: Uint8Array; rewrite?: boolean }[],
-  ): _Prepared[] {
+  prepareMany(items: readonly { slot: _Slot; run: Uint8Array; rewrite?: boolean }[]): _Prepared[] {
     const size = this.o.cellSize;
     let headers = 0;
     for (const it of items) if (it.slot.headerAddress !== null) headers++;
-    // Header plaintexts live in one array per call: they are only read by the AEAD (the cache
-    // keeps its own copy of the tail, see `commit`).
+    // Header plaintexts live in one array per call (the cache keeps views of it: see `_Arena`).
     const slab = new Uint8Array(headers * size);
     let scratch: Uint8Array | null = null;
-    const out: {
+    const out = new Array<{
       slot: _Slot;
       writes: Write[];
       header: Uint8Array | null;
       state: HeaderState;
       payload: Uint8Array | null;
-    }[] = new Array(items.length);
+    }>(items.length);
     let h = 0;
     for (let it = 0; it < items.length; it++) {
       const { slot, run, rewrite = false } = items[it] as (typeof items)[number];
@@ -882,7 +880,7 @@ export class _Engine {
         await this.sleep(Math.random() * this.#window);
         await this.refreshHeaders(all);
       }
-      const items: { slot: _Slot; run: Uint8Array }[] = new Array(ops.length);
+      const items = new Array<{ slot: _Slot; run: Uint8Array }>(ops.length);
       let created: _EntryRun | null = null;
       for (let i = 0; i < ops.length; i++) {
         const slot = slots[i] as _Slot;
@@ -928,9 +926,7 @@ export class _Engine {
   }
 
   /** Forward-private append: fresh cells only, guarded as absent, no header, no retry. */
-  async _appendForward(
-    ops: readonly _Op[],
-  ): Promise<void> {
+  async _appendForward(ops: readonly _Op[]): Promise<void> {
     const fwd = this.o.forward as ForwardState;
     const prepared = ops.map((op) => this.prepare(this._slot(this.o.current, op.dk), op.run));
     const writes = prepared.flatMap((p) => p.writes);
@@ -962,9 +958,7 @@ export class _Engine {
  * array (stores may return views of one array per call).
  */
 function _own(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
-    ? bytes
-    : bytes.slice();
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : bytes.slice();
 }
 
 /** Gives a cache entry arrays of its own: header, last tag and tail copied into one array. */

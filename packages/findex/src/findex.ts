@@ -233,8 +233,7 @@ export class Findex {
     const uniqueNames = [...unique.keys()];
     const leaves = await this.#engine.read([...unique.values()], uniqueNames);
     const byKey: _Leafs = new Map();
-    for (let i = 0; i < leaves.length; i++)
-      byKey.set(uniqueNames[i] as string, leaves[i] as _Leaf);
+    for (let i = 0; i < leaves.length; i++) byKey.set(uniqueNames[i] as string, leaves[i] as _Leaf);
     const out: ResultSet[] = [];
     for (const name of names)
       out.push(new ResultSet(await this._exactValues(byKey.get(name) as _Leaf, true, byKey)));

@@ -12,6 +12,10 @@
  *   distinct (tag, i) never share an address and addresses look random to the store. All the
  *   addresses of a batch are computed in one AES-ECB call.
  * - `cell`: AES-256-GCM key sealing every cell.
+ *
+ * A keyword's tag and the addresses of its header and first chain cells are pure functions of
+ * the key: each epoch caches them for the most recent keywords, so a repeated keyword costs no
+ * HMAC and no AES call. Caching changes nothing the store can observe.
  */
 import { abytes, aint, aobject, bytesKey } from './_assert.ts';
 import { crypto, type AeadCipher, type AesBlockCipher, type MacKey } from './_crypto.ts';
@@ -84,11 +88,6 @@ export class _EpochKeys {
     this.#headCells = Math.max(1, headCells);
   }
 
-  /** The 12-byte tag of a domain keyword (domain byte ‖ keyword bytes). */
-  tag(domainKeyword: Uint8Array): Uint8Array {
-    return this.refs([domainKeyword])[0]?.tag as Uint8Array;
-  }
-
   /**
    * The refs of many domain keywords (`names[i]`, when given, is `bytesKey(dks[i])`, which the
    * caller often has already). Missing ones cost one HMAC each and one AES-ECB call in all.
@@ -106,9 +105,7 @@ export class _EpochKeys {
     }
     if (missing === null) return out;
     const h = this.#headCells;
-    const tags = missing.map((i) =>
-      this.#tag.compute(dks[i] as Uint8Array).slice(0, TAG_LENGTH),
-    );
+    const tags = missing.map((i) => this.#tag.compute(dks[i] as Uint8Array).slice(0, TAG_LENGTH));
     const addrs = this.addresses(tags.map((tag) => ({ tag, from: 0, count: h })));
     for (let j = 0; j < missing.length; j++) {
       const i = missing[j] as number;

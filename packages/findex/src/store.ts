@@ -15,7 +15,7 @@
  *
  * Every backend runs the exported conformance suite (`@custos/findex/conformance`).
  */
-import { aarray, abytes, bytesEqual, bytesKey, isBytes } from './_assert.ts';
+import { aarray, abytesAt, bytesEqual, bytesKey, isBytes } from './_assert.ts';
 import { StoreError } from './errors.ts';
 
 /** Longest address a store must accept (Findex itself uses 16 bytes). */
@@ -77,7 +77,8 @@ export function guardsHeld(
 /** Validates `batchRead` arguments (for store implementations). */
 export function checkAddresses(addresses: unknown): readonly Uint8Array[] {
   const list = aarray(addresses, 'addresses');
-  for (let i = 0; i < list.length; i++) abytes(list[i], `addresses[${i}]`, 1, MAX_ADDRESS_LENGTH);
+  for (let i = 0; i < list.length; i++)
+    abytesAt(list[i], 'addresses', i, '', 1, MAX_ADDRESS_LENGTH);
   return list as readonly Uint8Array[];
 }
 
@@ -106,11 +107,14 @@ export function checkGuardedWrite(
     const item = g[i] as Partial<Guard> | null;
     if (typeof item !== 'object' || item === null)
       throw new TypeError(`guards[${i}] must be an object`);
-    const a = abytes(item.address, `guards[${i}].address`, 1, MAX_ADDRESS_LENGTH);
-    if (item.expected !== null) abytes(item.expected, `guards[${i}].expected`, 1, MAX_CELL_LENGTH);
+    const a = abytesAt(item.address, 'guards', i, '.address', 1, MAX_ADDRESS_LENGTH);
+    if (item.expected !== null)
+      abytesAt(item.expected, 'guards', i, '.expected', 1, MAX_CELL_LENGTH);
     const k = bytesKey(a);
-    if (seenGuards.has(k)) throw new RangeError('guard addresses must be distinct');
+    // One hash lookup, not two: a repeated key leaves the size unchanged.
+    const size = seenGuards.size;
     seenGuards.set(k, i);
+    if (seenGuards.size === size) throw new RangeError('guard addresses must be distinct');
     guardKeys[i] = k;
   }
   const seenWrites = new Set<string>();
@@ -118,11 +122,12 @@ export function checkGuardedWrite(
     const item = w[i] as Partial<Write> | null;
     if (typeof item !== 'object' || item === null)
       throw new TypeError(`writes[${i}] must be an object`);
-    const a = abytes(item.address, `writes[${i}].address`, 1, MAX_ADDRESS_LENGTH);
-    if (item.value !== null) abytes(item.value, `writes[${i}].value`, 1, MAX_CELL_LENGTH);
+    const a = abytesAt(item.address, 'writes', i, '.address', 1, MAX_ADDRESS_LENGTH);
+    if (item.value !== null) abytesAt(item.value, 'writes', i, '.value', 1, MAX_CELL_LENGTH);
     const k = bytesKey(a);
-    if (seenWrites.has(k)) throw new RangeError('write addresses must be distinct');
+    const size = seenWrites.size;
     seenWrites.add(k);
+    if (seenWrites.size === size) throw new RangeError('write addresses must be distinct');
     writeKeys[i] = k;
     writeGuard[i] = seenGuards.get(k) ?? -1;
   }

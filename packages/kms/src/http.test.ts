@@ -273,7 +273,7 @@ void describe('concurrent writes (SQLite group commit)', () => {
       let failed = 0;
       for (const r of results) {
         assert.equal(r.status, 'fulfilled');
-        const item = r.status === 'fulfilled' ? r.value[0] : undefined;
+        const item = r.value[0];
         if (item?.resultStatus === ResultStatus.Success) ok++;
         else if (item?.resultReason === ResultReason.ObjectAlreadyExists) failed++;
       }

@@ -294,6 +294,7 @@ export class PostgresStore extends Reader implements Store {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString: options.url,
+      connectionTimeoutMillis: 10_000,
       max: options.maxConnections,
       application_name: 'custos-kms',
     });
@@ -357,6 +358,9 @@ export class PostgresStore extends Reader implements Store {
     const client = new pg.Client({
       connectionString: this.#url,
       application_name: 'custos-kms-listen',
+      connectionTimeoutMillis: 10_000,
+      // A barrier query that hangs means the feed is gone: give up and reconnect.
+      query_timeout: 5_000,
     });
     const lost = (reason: string): void => {
       if (this.#listenClient !== client) return;
@@ -432,7 +436,9 @@ export class PostgresStore extends Reader implements Store {
     try {
       await client.query('SELECT 1');
     } catch {
-      // The feed is down: `remoteChangesLive` is false now and callers read the database.
+      // The feed is down or stuck: dropping the connection marks it lost (caches are bypassed
+      // from now on) and starts the reconnection.
+      await client.end().catch(() => undefined);
     }
   }
 

@@ -301,7 +301,7 @@ export class SqliteStore extends Reader implements Store {
     if (this.#closed) return Promise.reject(new KmsError('ERR_KMS_UNAVAILABLE', 'store closed'));
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({
-        run: fn as (tx: StoreTransaction) => Promise<unknown>,
+        run: fn,
         resolve: resolve as (value: unknown) => void,
         reject,
       });

@@ -2,6 +2,7 @@
  * Generates `format-vectors.json`, the frozen non-regression vectors of format version 2.
  * Run once per format version, never to "fix" a failing test:
  *   node --conditions=custos-source packages/covercrypt/src/_test/make-format-vectors.ts > packages/covercrypt/src/_test/format-vectors.json
+ *   npx prettier --write packages/covercrypt/src/_test/format-vectors.json
  *
  * What is frozen: a master secret key; the public key it signs (Ed25519 is deterministic, so
  * re-signing must give the same bytes); a user key issued right after (ids, MAC and signature
