@@ -7,9 +7,9 @@
  *   c0 = r·B,  c1 = r·P                             the two tracing traps (P = t·B)
  *   per right i:  K1 = r·Hᵢ (Hᵢ = xᵢ·h, h = s·B)     elliptic-curve share
  *                 (K2, E) = ML-KEM-768.Encaps(ekᵢ)   post-quantum share (hybrid rights)
- *                 tagᵢ (hidden mode) = SHA3(L_tagpq ‖ c0 ‖ c1 ‖ K2)[:16]  (hybrid rights)
- *                                    = SHA3(L_tag ‖ c0 ‖ c1 ‖ K1)[:16]    (classic rights)
- *                 or, public mode, the right's ids and revision
+ *                 hidden mode: tagᵢ = SHA3(L_tag ‖ c0 ‖ c1 ‖ K1)[:16] and, hybrid rights,
+ *                              pqtagᵢ = SHA3(L_tagpq ‖ c0 ‖ c1 ‖ K2)[:16]
+ *                 public mode: the right's ids and revision
  *   T  = SHA3(L_T ‖ authority ‖ everything above)   binds the whole encapsulation
  *   Fᵢ = S ⊕ SHA3(L_F ‖ T ‖ K1 ‖ K2)
  *   U  = SHA3(L_U ‖ T ‖ F₁ ‖ … ‖ Fₙ)
@@ -17,13 +17,17 @@
  *
  * A user with tracing id (a0, a1), a0 + a1·t = s, computes A = a0·c0 + a1·c1 = r·h once, then
  * K1 = x·A = r·H for the secret that opens a slot; the decapsulation recomputes c0 from S
- * (Fujisaki–Okamoto re-encryption check) before releasing ss. Hidden hybrid slots are found with
- * ML-KEM shares (one decapsulation per slot and secret, ≈ 3× cheaper than a ristretto255
- * multiplication), so the elliptic-curve share is computed once, for the selected secret.
+ * (Fujisaki–Okamoto re-encryption check) before releasing ss. A hidden hybrid slot carries two
+ * tags so that each runtime scans with its cheaper primitive: on node an ML-KEM decapsulation
+ * (≈ 40 µs, native) is a third of a ristretto255 multiplication (libsodium WASM), so the scan
+ * runs on ML-KEM shares and K1 is computed once, for the selected secret; in browsers ML-KEM is
+ * pure JS and ≈ 5× slower than the multiplication, so the scan runs on K1 and one ML-KEM
+ * decapsulation follows, for the selected slot.
  *
  * Wire format of an encapsulation:
  *   "CVCK" ‖ version ‖ suite ‖ flags ‖ c0 (32) ‖ c1 (32) ‖ n (varint) ‖
- *   n × ( kind (0 classic, 1 hybrid) ‖ tag (16) | right ‖ revision  ‖ [E (1088) if hybrid] ) ‖
+ *   n × ( kind (0 classic, 1 hybrid) ‖ ( tag (16) ‖ [pqtag (16) if hybrid] | right ‖ revision )
+ *         ‖ [E (1088) if hybrid] ) ‖
  *   n × F (32)
  * flags bit 0: 0 hidden policy (tags), 1 public policy (right ids and revisions in clear).
  */
@@ -74,7 +78,9 @@ export interface DecapsulationKey {
 
 export interface ParsedSlot {
   readonly hybrid: boolean;
+  /** Hidden mode: the tag from K1 (every slot) and the tag from K2 (hybrid slots). */
   readonly tag: Uint8Array | undefined;
+  readonly pqTag: Uint8Array | undefined;
   readonly right: Right | undefined;
   readonly revision: number | undefined;
   readonly E: Uint8Array | undefined;
@@ -100,15 +106,15 @@ function _mask(T: Uint8Array, K1: Uint8Array, K2: Uint8Array | undefined): Uint8
   return K2 === undefined ? sha3(LABEL.mask, T, K1) : sha3(LABEL.mask, T, K1, K2);
 }
 
-/** The hidden-policy tag of a classic slot: who holds x with x·A = K1 recognises it. */
+/** The hidden-policy tag of a slot, from its EC share: who holds x with x·A = K1 recognises it. */
 export function slotTag(c0: Uint8Array, c1: Uint8Array, K1: Uint8Array): Uint8Array {
   return sha3(LABEL.tag, c0, c1, K1).subarray(0, TAG);
 }
 
 /**
- * The hidden-policy tag of a hybrid slot, from its ML-KEM share: who holds the right's ML-KEM
- * key recognises it with one decapsulation (a wrong key gives an unrelated implicit-rejection
- * secret, hence a different tag).
+ * The second hidden-policy tag of a hybrid slot, from its ML-KEM share: who holds the right's
+ * ML-KEM key recognises it with one decapsulation (a wrong key gives an unrelated
+ * implicit-rejection secret, hence a different tag).
  */
 export function hybridSlotTag(c0: Uint8Array, c1: Uint8Array, K2: Uint8Array): Uint8Array {
   return sha3(LABEL.tagPq, c0, c1, K2).subarray(0, TAG);
@@ -138,7 +144,7 @@ export function encapsulate(
   });
   // Hidden: a random order, so the position of a slot says nothing about its right.
   if (visibility === 'hidden') shuffle(slots);
-  const w = new Writer(80 + slots.length * (TAG + 8 + KEM_CIPHERTEXT + SEED));
+  const w = new Writer(80 + slots.length * (2 * TAG + 8 + KEM_CIPHERTEXT + SEED));
   writePrefix(w, 'encapsulation')
     .u8(visibility === 'public' ? 1 : 0)
     .raw(c0)
@@ -147,7 +153,8 @@ export function encapsulate(
   for (const s of slots) {
     w.u8(s.E === undefined ? 0 : 1);
     if (visibility === 'hidden') {
-      w.raw(s.K2 === undefined ? slotTag(c0, c1, s.K1) : hybridSlotTag(c0, c1, s.K2));
+      w.raw(slotTag(c0, c1, s.K1));
+      if (s.K2 !== undefined) w.raw(hybridSlotTag(c0, c1, s.K2));
     } else {
       writeRight(w, s.t.right);
       w.varint(s.t.revision);
@@ -191,15 +198,18 @@ export function parseEncapsulation(input: Uint8Array, offset = 0): ParsedEncapsu
     const kind = reader.u8('slot kind');
     if (kind > 1) reader.fail('unknown slot kind');
     let tag: Uint8Array | undefined;
+    let pqTag: Uint8Array | undefined;
     let right: Right | undefined;
     let revision: number | undefined;
-    if (visibility === 'hidden') tag = reader.raw(TAG, 'slot tag');
-    else {
+    if (visibility === 'hidden') {
+      tag = reader.raw(TAG, 'slot tag');
+      if (kind === 1) pqTag = reader.raw(TAG, 'slot ML-KEM tag');
+    } else {
       right = readRight(reader);
       revision = reader.varint('revision');
     }
     const E = kind === 1 ? reader.raw(KEM_CIPHERTEXT, 'ML-KEM ciphertext') : undefined;
-    partial.push({ hybrid: kind === 1, tag, right, revision, E });
+    partial.push({ hybrid: kind === 1, tag, pqTag, right, revision, E });
   }
   const fOffset = reader.offset;
   const slots = partial.map((p) => ({ ...p, F: reader.raw(SEED, 'slot mask') }));
@@ -275,18 +285,35 @@ function _select(dst: Uint8Array, src: Uint8Array, mask: number): void {
 }
 
 /**
+ * How a hidden-policy decapsulation finds its slot: `ml-kem` tries every hybrid slot with one
+ * ML-KEM decapsulation per secret (pqtag), `ec` tries every slot with the share K1 = x·A of
+ * every secret (tag). Same result; the cheaper one depends on the runtime (`scanFor`).
+ */
+export type ScanStrategy = 'ml-kem' | 'ec';
+
+/**
+ * The cheaper scan for a provider: on node ML-KEM is native OpenSSL (a decapsulation ≈ 40 µs,
+ * a third of a ristretto255 multiplication), in browsers it is pure JS (≈ 5× a multiplication).
+ */
+export function scanFor(providerName: string): ScanStrategy {
+  return providerName === 'node' ? 'ml-kem' : 'ec';
+}
+
+/**
  * Decapsulates with a list of candidate secrets, given A = r·h / a0 computed by the caller
  * from its tracing id (a user, whose secrets are a0·x) or A = r·h (the authority, secrets x).
  * Returns the shared secret, or undefined (not authorized, or an altered encapsulation).
  *
  * Hidden policy: every (slot, secret) pair is tried, with no early exit, and the match is
  * selected with masks, so the work depends only on public facts (the number and kinds of
- * slots, the number of secrets and which have an ML-KEM key), never on which right matched.
- * A hybrid slot is tried with one ML-KEM decapsulation per secret that has an ML-KEM key; a
- * classic slot with the share K1 = x·A of every secret (one multiplication per secret, shared
- * by all classic slots). Then K1 of the selected secret is computed once (when the
- * encapsulation has a hybrid slot) and the selected slot is opened; a miss opens a dummy pair
- * the same way. Public policy: the slot's right and revision select the secret directly.
+ * slots, the number of secrets and which have an ML-KEM key, the runtime), never on which right
+ * matched. Then the selected slot is opened; a miss opens a dummy pair the same way.
+ * - `ml-kem`: a hybrid slot is tried with one ML-KEM decapsulation per secret that has an
+ *   ML-KEM key; classic slots (if any) with K1 = x·A of every secret; then K1 of the selected
+ *   secret is computed once (when there is a hybrid slot).
+ * - `ec`: every slot is tried with K1 = x·A of every secret; then one ML-KEM decapsulation of
+ *   the selected slot (when there is a hybrid slot).
+ * Public policy: the slot's right and revision select the secret directly.
  */
 export function decapsulate(
   authorityId: Uint8Array,
@@ -295,6 +322,7 @@ export function decapsulate(
   A: Uint8Array,
   keys: readonly DecapsulationKey[],
   checkC1: boolean,
+  scan: ScanStrategy,
 ): Uint8Array | undefined {
   if (keys.length === 0) return undefined;
   if (parsed.visibility === 'public') {
@@ -314,51 +342,57 @@ export function decapsulate(
   }
   const { c0, c1, slots } = parsed;
   let hasClassic = false;
-  let hasHybrid = false;
-  for (const slot of slots) {
-    if (slot.hybrid) hasHybrid = true;
+  let firstHybrid = -1;
+  for (let i = slots.length - 1; i >= 0; i--) {
+    if ((slots[i] as ParsedSlot).hybrid) firstHybrid = i;
     else hasClassic = true;
   }
-  let found = 0;
-  let slotIndex = 0;
-  const x = (keys[0] as DecapsulationKey).x.slice(); // the selected secret (dummy: the first)
+  const hasHybrid = firstHybrid >= 0;
+  const byMlKem = scan === 'ml-kem';
+  // The selection: slot, secret (index and x) and shares; a miss keeps the dummy first ones.
+  const sel = { found: 0, slot: 0, key: 0 };
+  const x = (keys[0] as DecapsulationKey).x.slice();
   const K1 = new Uint8Array(POINT);
   const K2 = new Uint8Array(SEED);
-  if (hasClassic) {
-    for (const key of keys) {
+  const pick = (eq: number, slot: number, key: number, share: Uint8Array, into: Uint8Array) => {
+    const mask = -eq;
+    sel.found |= eq;
+    sel.slot = (sel.slot & ~mask) | (slot & mask);
+    sel.key = (sel.key & ~mask) | (key & mask);
+    _select(x, (keys[key] as DecapsulationKey).x, mask);
+    _select(into, share, mask);
+  };
+  if (hasClassic || !byMlKem) {
+    // EC scan: one multiplication per secret, compared with every slot it applies to.
+    keys.forEach((key, j) => {
       const share = group.point.mul(key.x, A);
       const tag = slotTag(c0, c1, share);
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i] as ParsedSlot;
-        const eq = _eq16(slot.tag as Uint8Array, tag) & (slot.hybrid ? 0 : 1);
-        const mask = -eq;
-        found |= eq;
-        slotIndex = (slotIndex & ~mask) | (i & mask);
-        _select(x, key.x, mask);
-        _select(K1, share, mask);
-      }
-    }
+      slots.forEach((slot, i) => {
+        const applies = byMlKem && slot.hybrid ? 0 : 1; // public facts
+        pick(_eq16(slot.tag as Uint8Array, tag) & applies, i, j, share, K1);
+      });
+    });
   }
-  if (hasHybrid) {
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i] as ParsedSlot;
-      if (!slot.hybrid) continue;
-      for (const key of keys) {
+  if (hasHybrid && byMlKem) {
+    // ML-KEM scan of the hybrid slots, then the EC share of the selected secret, once.
+    slots.forEach((slot, i) => {
+      if (!slot.hybrid) return;
+      keys.forEach((key, j) => {
         const kem = key.kem();
-        if (kem === undefined) continue; // a classic secret opens no hybrid slot (public fact)
+        if (kem === undefined) return; // a classic secret opens no hybrid slot (public fact)
         const share = mlkem.decapsulate(slot.E as Uint8Array, kem);
-        const eq = _eq16(slot.tag as Uint8Array, hybridSlotTag(c0, c1, share));
-        const mask = -eq;
-        found |= eq;
-        slotIndex = (slotIndex & ~mask) | (i & mask);
-        _select(x, key.x, mask);
-        _select(K2, share, mask);
-      }
-    }
-    // The elliptic-curve share of the selected secret, computed once whatever matched.
+        pick(_eq16(slot.pqTag as Uint8Array, hybridSlotTag(c0, c1, share)), i, j, share, K2);
+      });
+    });
     K1.set(group.point.mul(x, A));
+  } else if (hasHybrid) {
+    // EC scan done: one ML-KEM decapsulation, of the selected slot when it is hybrid (else of
+    // the first hybrid slot), with the selected secret's key (else the first one there is).
+    const slot = slots[sel.slot] as ParsedSlot;
+    const E = (slot.hybrid ? slot : (slots[firstHybrid] as ParsedSlot)).E as Uint8Array;
+    const kem = (keys[sel.key] as DecapsulationKey).kem() ?? keys.find((k) => k.kem())?.kem();
+    if (kem !== undefined) K2.set(mlkem.decapsulate(E, kem));
   }
-  const slot = slots[slotIndex] as ParsedSlot;
-  const opened = openSlot(authorityId, P, parsed, slot, K1, K2, checkC1);
-  return found === 1 ? opened?.key : undefined;
+  const opened = openSlot(authorityId, P, parsed, slots[sel.slot] as ParsedSlot, K1, K2, checkC1);
+  return sel.found === 1 ? opened?.key : undefined;
 }

@@ -65,7 +65,7 @@ void describe('hybrid encryption', () => {
     const { header } = encryptHeader(auth.mpk, P1);
     const ct = encrypt(auth.mpk, P1, new Uint8Array(1024));
     assert.equal(ct.length, 6 + header.length + 1024 + 16);
-    assert.equal(header.length, 6 + 1209 + 32 + 1);
+    assert.equal(header.length, 6 + 1225 + 32 + 1);
   });
 
   void test('altering any byte: not authorized, DecryptionFailed or FormatError, never plaintext', () => {

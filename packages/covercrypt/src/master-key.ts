@@ -38,7 +38,6 @@ import {
 import {
   encapsulate,
   encapsulationPoints,
-  hybridSlotTag,
   openSlot,
   parseEncapsulation,
   slotTag,
@@ -591,70 +590,42 @@ export class MasterSecretKey {
   }
 
   // Every slot matched to a right revision, with its elliptic-curve and ML-KEM shares; undefined
-  // if a slot matches nothing (a revision pruned since, or an altered encapsulation). The
-  // authority's scan may stop early: its timing is not exposed to the parties it protects.
+  // if a slot matches nothing (a revision pruned since, or an altered encapsulation). Hidden
+  // slots are matched by their EC tag: one multiplication per stored revision serves them all.
+  // The authority's scan may stop early: its timing is not exposed to the parties it protects.
   #match(parsed: ParsedEncapsulation): _Match[] | undefined {
     const points = encapsulationPoints(parsed);
     if (points === undefined) return undefined;
     const A = group.point.mul(this.#s, points.c0);
-    const out: _Match[] = [];
     const share = (slot: ParsedSlot, secret: RevisionSecret): Uint8Array | undefined =>
       slot.hybrid && secret.kem !== undefined
         ? mlkem.decapsulate(slot.E as Uint8Array, this.#kemKey(secret))
         : undefined;
+    const out: _Match[] = [];
     if (parsed.visibility === 'public') {
       for (const slot of parsed.slots) {
         const state = this.#rights.get(rightKey(slot.right ?? []));
         const secret = state?.revisions.find((r) => r.revision === slot.revision);
         if (state === undefined || secret === undefined) return undefined;
-        out.push({
-          slot,
-          state,
-          secret,
-          K1: group.point.mul(secret.x, A),
-          K2: share(slot, secret),
-        });
+        const K1 = group.point.mul(secret.x, A);
+        out.push({ slot, state, secret, K1, K2: share(slot, secret) });
       }
       return out;
     }
-    const classic: {
-      state: _RightState;
-      secret: RevisionSecret;
-      K1: Uint8Array;
-      tag: Uint8Array;
-    }[] = [];
-    if (parsed.slots.some((slot) => !slot.hybrid)) {
-      for (const state of this.#rights.values()) {
-        for (const secret of state.revisions) {
-          const K1 = group.point.mul(secret.x, A);
-          classic.push({ state, secret, K1, tag: slotTag(parsed.c0, parsed.c1, K1) });
-        }
+    const candidates: { state: _RightState; secret: RevisionSecret; K1: Uint8Array }[] = [];
+    const tags: Uint8Array[] = [];
+    for (const state of this.#rights.values()) {
+      for (const secret of state.revisions) {
+        const K1 = group.point.mul(secret.x, A);
+        candidates.push({ state, secret, K1 });
+        tags.push(slotTag(parsed.c0, parsed.c1, K1));
       }
     }
     for (const slot of parsed.slots) {
-      const tag = slot.tag as Uint8Array;
-      let hit: _Match | undefined;
-      if (slot.hybrid) {
-        search: for (const state of this.#rights.values()) {
-          for (const secret of state.revisions) {
-            const K2 = share(slot, secret);
-            if (
-              K2 === undefined ||
-              !constantTimeEqual(hybridSlotTag(parsed.c0, parsed.c1, K2), tag)
-            ) {
-              continue;
-            }
-            hit = { slot, state, secret, K1: group.point.mul(secret.x, A), K2 };
-            break search;
-          }
-        }
-      } else {
-        const c = classic.find((candidate) => constantTimeEqual(candidate.tag, tag));
-        if (c !== undefined)
-          hit = { slot, state: c.state, secret: c.secret, K1: c.K1, K2: undefined };
-      }
+      const i = tags.findIndex((tag) => constantTimeEqual(tag, slot.tag as Uint8Array));
+      const hit = candidates[i];
       if (hit === undefined) return undefined;
-      out.push(hit);
+      out.push({ slot, ...hit, K2: share(slot, hit.secret) });
     }
     return out;
   }
@@ -690,8 +661,7 @@ export class MasterSecretKey {
   /**
    * Opens any encapsulation of this authority (audit, re-encapsulation): the shared secret and
    * the rights it targets, or undefined if it cannot be opened (altered, or made for revisions
-   * pruned since). Hidden policies cost one ML-KEM decapsulation per hybrid slot and stored
-   * revision (one scalar multiplication per revision for classic slots).
+   * pruned since). Hidden policies cost one scalar multiplication per stored revision.
    * @throws FormatError when the bytes are not an encapsulation.
    */
   decapsulate(encapsulation: Uint8Array): MasterDecapsulation | undefined {

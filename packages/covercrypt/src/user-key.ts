@@ -41,6 +41,7 @@ import {
 import {
   decapsulate,
   parseEncapsulation,
+  scanFor,
   type DecapsulationKey,
   type ParsedEncapsulation,
 } from './encapsulation.ts';
@@ -148,6 +149,9 @@ export function userKeySignedMessage(body: Uint8Array, mac: Uint8Array): Uint8Ar
   out.set(digest, LABEL.uskSignature.length);
   return out;
 }
+
+// The cheaper hidden-policy scan in this runtime (ML-KEM tags on node, EC tags in browsers).
+const SCAN = scanFor(crypto.name);
 
 export interface LoadUserKeyOptions {
   /** When given, the key must have been issued by this authority (32-byte authority id). */
@@ -296,6 +300,7 @@ export class UserKey {
       A,
       this.#secrets,
       false, // c1 is checked implicitly: A, hence K1, depends on it (see `openSlot`)
+      SCAN,
     );
   }
 

@@ -78,9 +78,9 @@ interface _CacheEntry {
  * sealed headers, the header plaintexts) rather than copies, which would cost one long-lived
  * allocation per keyword written. Views pin whole arrays, so once three quarters of a batch's
  * entries have left the cache, the survivors are copied together into one array of their own
- * (`_rehome`): the memory pinned stays under four times what the cache holds, and each entry is
- * copied a third of a time on average. Nothing is ever modified in place, so a view handed out
- * earlier (a slot's header, a search result) stays valid.
+ * (`_rehome`): a batch's arrays stay pinned only while more than a quarter of its entries are
+ * live, and there is at most one copy for every three entries written. Nothing is ever modified
+ * in place, so a view handed out earlier (a slot's header, a search result) stays valid.
  */
 interface _Arena {
   live: number;

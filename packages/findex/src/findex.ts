@@ -366,11 +366,12 @@ export class Findex {
     for (const [keyword, values] of _pairs(bindings, 'bindings')) {
       const { dk, name } = exactKeyword(keyword);
       const exact = opOf(dk, name);
+      const bytes = affixes.length > 0 ? dk.slice(1) : dk;
       for (const value of _iter(values, 'values')) {
         const v = abytes(value, 'value', 1, maxValue);
         exact.push(kind, v);
         for (const [domain, config] of affixes) {
-          for (const e of affixEntries(domain, config, keyword, dk.subarray(1), v)) {
+          for (const e of affixEntries(domain, config, keyword, bytes, v)) {
             if (e.payload.length > maxValue || (e.payload[0] as number) > MAX_REST_BYTES) {
               throw new RangeError(
                 'keyword and value too long for prefix/suffix indexing with this cellSize',
