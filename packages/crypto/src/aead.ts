@@ -201,13 +201,18 @@ function _batchAad(aad: unknown, count: number): (i: number) => Uint8Array {
   if (list.length !== count) {
     throw new RangeError(`aad must have one entry per message (${count}), got ${list.length}`);
   }
-  for (const [i, a] of list.entries()) abytes(a, `aad[${i}]`);
+  // Labels are built only on failure: batches are a hot path and a string per item is garbage.
+  list.forEach((a, i) => {
+    if (!isBytes(a)) abytes(a, `aad[${i}]`);
+  });
   return (i) => list[i] as Uint8Array;
 }
 
 function _batchItems(items: unknown, label: string): readonly Uint8Array[] {
   if (!Array.isArray(items)) throw new TypeError(`${label} must be an array of Uint8Array`);
-  for (const [i, item] of (items as unknown[]).entries()) abytes(item, `${label}[${i}]`);
+  (items as unknown[]).forEach((item, i) => {
+    if (!isBytes(item)) abytes(item, `${label}[${i}]`);
+  });
   return items as readonly Uint8Array[];
 }
 
