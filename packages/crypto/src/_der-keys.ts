@@ -39,7 +39,7 @@ import type { AsymmetricAlgorithm } from './keys.ts';
 import { fromHex, toHex } from './bytes.ts';
 
 export type RawAlgorithm = Exclude<AsymmetricAlgorithm, 'rsa'>;
-export type EcAlgorithm = 'p256' | 'p384';
+export type EcAlgorithm = 'p256' | 'p384' | 'p521';
 export type MlDsaAlgorithm = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
 export type MlKemAlgorithm = 'ml-kem-512' | 'ml-kem-768' | 'ml-kem-1024';
 
@@ -103,12 +103,14 @@ const OID_RSA = fromHex('2a864886f70d010101');
 const OID_EC_PUBLIC_KEY = fromHex('2a8648ce3d0201');
 const OID_P256 = fromHex('2a8648ce3d030107');
 const OID_P384 = fromHex('2b81040022');
+const OID_P521 = fromHex('2b81040023');
 
 const INFO: Readonly<Record<RawAlgorithm, AlgorithmInfo>> = {
   ed25519: { oid: fromHex('2b6570'), secretLength: 32, publicLengths: [32] },
   x25519: { oid: fromHex('2b656e'), secretLength: 32, publicLengths: [32] },
   p256: { oid: OID_P256, secretLength: 32, publicLengths: [65, 33] },
   p384: { oid: OID_P384, secretLength: 48, publicLengths: [97, 49] },
+  p521: { oid: OID_P521, secretLength: 66, publicLengths: [133, 67] },
   'ml-dsa-44': {
     oid: fromHex('608648016503040311'),
     secretLength: 32,
@@ -151,6 +153,7 @@ const INFO: Readonly<Record<RawAlgorithm, AlgorithmInfo>> = {
 const EC_ORDER: Readonly<Record<EcAlgorithm, bigint>> = {
   p256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
   p384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  p521: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
 };
 
 /** RSA moduli below 2048 bits are refused (NIST SP 800-131A); above 16384 bits too (DoS). */
@@ -158,7 +161,7 @@ export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 16384;
 
 export function isEc(algorithm: AsymmetricAlgorithm): algorithm is EcAlgorithm {
-  return algorithm === 'p256' || algorithm === 'p384';
+  return algorithm === 'p256' || algorithm === 'p384' || algorithm === 'p521';
 }
 export function isMlDsa(algorithm: AsymmetricAlgorithm): algorithm is MlDsaAlgorithm {
   return algorithm.startsWith('ml-dsa-');

@@ -1,6 +1,6 @@
 /**
  * JSON Web Key codec (RFC 7517) for the key types of the keys family: `OKP` (RFC 8037:
- * Ed25519, X25519), `EC` (RFC 7518 §6.2: P-256, P-384), `RSA` (RFC 7518 §6.3) and `AKP`
+ * Ed25519, X25519), `EC` (RFC 7518 §6.2: P-256, P-384, P-521), `RSA` (RFC 7518 §6.3) and `AKP`
  * (draft-ietf-cose-dilithium / draft-ietf-jose-pqc-kem: ML-DSA, ML-KEM, `priv` = seed).
  *
  * Every member we read is validated: wrong `kty`/`crv`/`alg` for the requested algorithm is
@@ -58,6 +58,7 @@ const SHAPES: Readonly<Record<AsymmetricAlgorithm, JwkShape>> = {
   x25519: { kty: 'OKP', crv: 'X25519', algs: ECDH_ES, use: 'enc' },
   p256: { kty: 'EC', crv: 'P-256', algs: ['ES256', ...ECDH_ES], use: 'both' },
   p384: { kty: 'EC', crv: 'P-384', algs: ['ES384', ...ECDH_ES], use: 'both' },
+  p521: { kty: 'EC', crv: 'P-521', algs: ['ES512', ...ECDH_ES], use: 'both' },
   rsa: { kty: 'RSA', algs: RSA_ALGS, use: 'both' },
   'ml-dsa-44': { kty: 'AKP', requiredAlg: 'ML-DSA-44', use: 'sig' },
   'ml-dsa-65': { kty: 'AKP', requiredAlg: 'ML-DSA-65', use: 'sig' },

@@ -101,6 +101,24 @@ for (const [name, family, x25519Raw, decapsExpanded] of providers) {
         assert.deepEqual(kem.secretKey(a.secretKey).publicKey.toBytes(), a.publicKey);
       });
 
+      void test(`${algorithm}: generateKeyPairs gives distinct working pairs`, async () => {
+        const kem = family.get(algorithm);
+        assert.deepEqual(await kem.generateKeyPairs(0), []);
+        const pairs = await kem.generateKeyPairs(3);
+        assert.equal(pairs.length, 3);
+        assert.equal(new Set(pairs.map((p) => toHex(p.secretKey))).size, 3);
+        for (const pair of pairs) {
+          assert.equal(pair.publicKey.length, kem.lengths.publicKey);
+          // The secret key re-derives the public key, and the pair round-trips.
+          assert.deepEqual(kem.secretKey(pair.secretKey).publicKey.toBytes(), pair.publicKey);
+          const { ciphertext, sharedSecret } = kem.encapsulate(pair.publicKey);
+          assert.deepEqual(kem.decapsulate(ciphertext, pair.secretKey), sharedSecret);
+        }
+        for (const bad of [-1, 1.5, Number.NaN, 65537, '2' as unknown as number]) {
+          await assert.rejects(kem.generateKeyPairs(bad), RangeError, String(bad));
+        }
+      });
+
       void test(`${algorithm}: interoperates with the other provider, both directions`, () => {
         const here = family.get(algorithm);
         const there = (name === 'node' ? webKem : nodeKem).get(algorithm);

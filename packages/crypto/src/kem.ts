@@ -117,6 +117,13 @@ export interface Kem {
    * DeriveKeyPair. Throws RangeError for a seed of the wrong length.
    */
   generateKeyPair(seed?: Uint8Array): KemKeyPair;
+  /**
+   * `count` new random key pairs, generated off the calling thread where the provider can (node:
+   * ML-KEM on the libuv thread pool), so the caller can do other work until it awaits them.
+   * Same keys as `count` calls of `generateKeyPair()`; elsewhere it is that loop. Throws
+   * RangeError unless 0 ≤ count ≤ 65536 is an integer.
+   */
+  generateKeyPairs(count: number): Promise<KemKeyPair[]>;
   /** Parses and validates a public key. RangeError: wrong length; InvalidKey: not a valid key. */
   publicKey(bytes: Uint8Array): KemPublicKey;
   /** Parses a secret key. RangeError: wrong length. */
@@ -149,6 +156,8 @@ export interface _KemBackend<P, S> {
   readonly algorithm: KemAlgorithm;
   /** Returns encoded keys; `seed` is undefined for a random key pair. */
   generate(seed: Uint8Array | undefined): KemKeyPair;
+  /** A random key pair generated off the calling thread, when the provider can. */
+  generateAsync?(): Promise<KemKeyPair>;
   /** Throws InvalidKey for an invalid key. */
   importPublic(bytes: Uint8Array): P;
   importSecret(bytes: Uint8Array): { handle: S; publicKey: Uint8Array };
@@ -193,6 +202,9 @@ function _keyRecord(
   }
   return record;
 }
+
+/** Most key pairs one `generateKeyPairs` call makes. */
+const MAX_BATCH = 65536;
 
 /** Builds the public `Kem` over a provider backend. */
 export function _makeKem<P, S>(backend: _KemBackend<P, S>): Kem {
@@ -252,6 +264,17 @@ export function _makeKem<P, S>(backend: _KemBackend<P, S>): Kem {
     generateKeyPair(seed?: Uint8Array): KemKeyPair {
       if (seed === undefined) return backend.generate(undefined);
       return backend.generate(abytes(seed, 'seed', lengths.seed).slice());
+    },
+    async generateKeyPairs(count: number): Promise<KemKeyPair[]> {
+      if (!Number.isSafeInteger(count) || count < 0 || count > MAX_BATCH) {
+        throw new RangeError(`count must be an integer from 0 to ${MAX_BATCH}`);
+      }
+      const generateAsync = backend.generateAsync?.bind(backend);
+      if (generateAsync === undefined) {
+        return Array.from({ length: count }, () => backend.generate(undefined));
+      }
+      // Every job is queued at once; the pool runs as many as it has threads.
+      return Promise.all(Array.from({ length: count }, () => generateAsync()));
     },
     publicKey: parsePublic,
     secretKey: parseSecret,

@@ -162,6 +162,7 @@ for (const [name, keys] of providers) {
         x25519: [32, 32],
         p256: [32, 65],
         p384: [48, 97],
+        p521: [66, 133],
         'ml-dsa-44': [32, 1312],
         'ml-dsa-65': [32, 1952],
         'ml-dsa-87': [32, 2592],
@@ -201,8 +202,8 @@ for (const [name, keys] of providers) {
       }
     });
 
-    void test('P-256/P-384 accept compressed points and export them uncompressed', async () => {
-      for (const algorithm of ['p256', 'p384'] as const) {
+    void test('P-256/P-384/P-521 accept compressed points and export them uncompressed', async () => {
+      for (const algorithm of ['p256', 'p384', 'p521'] as const) {
         const raw = await keys.exportPublic(pair(algorithm).publicKey, 'raw');
         const size = (raw.length - 1) / 2;
         const compressed = new Uint8Array(size + 1);

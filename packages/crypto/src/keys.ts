@@ -40,6 +40,7 @@ export type AsymmetricAlgorithm =
   | 'x25519'
   | 'p256'
   | 'p384'
+  | 'p521'
   | 'rsa'
   | 'ml-dsa-44'
   | 'ml-dsa-65'
@@ -53,6 +54,7 @@ export const ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = Object.free
   'x25519',
   'p256',
   'p384',
+  'p521',
   'rsa',
   'ml-dsa-44',
   'ml-dsa-65',
@@ -148,7 +150,7 @@ export interface KeysFamily {
    */
   generate(algorithm: AsymmetricAlgorithm, options?: GenerateKeyOptions): Promise<KeyPair>;
   /**
-   * Imports a private key. Raw forms: Ed25519/X25519 32 bytes, P-256/P-384 the scalar, ML-DSA
+   * Imports a private key. Raw forms: Ed25519/X25519 32 bytes, P-256/P-384/P-521 the scalar, ML-DSA
    * the 32-byte seed, ML-KEM the 64-byte seed (RSA has none: Unsupported). PKCS#8 v1/v2; PEM
    * `PRIVATE KEY`, and `RSA PRIVATE KEY` / `EC PRIVATE KEY` for RSA / EC keys.
    * Throws TypeError/RangeError for bad arguments, InvalidEncoding for malformed data,
@@ -162,7 +164,7 @@ export interface KeysFamily {
     data: KeyEncodings[F],
   ): Promise<PrivateKey>;
   /**
-   * Imports a public key. Raw forms: Ed25519/X25519 32 bytes, P-256/P-384 a SEC1 point
+   * Imports a public key. Raw forms: Ed25519/X25519 32 bytes, P-256/P-384/P-521 a SEC1 point
    * (uncompressed or compressed), ML-DSA/ML-KEM the FIPS encoding. PEM `PUBLIC KEY`, and
    * `RSA PUBLIC KEY` for RSA. Same errors as `importPrivate`.
    */

@@ -22,6 +22,7 @@ const FAMILIES = [
   'keys',
   'ristretto255',
   'block',
+  'modes',
   'stream',
 ] as const;
 

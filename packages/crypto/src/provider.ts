@@ -17,6 +17,7 @@ import type { KemFamily } from './kem.ts';
 import type { KeysFamily } from './keys.ts';
 import type { KeyWrapFamily } from './keywrap.ts';
 import type { MacFamily } from './mac.ts';
+import type { CipherModesFamily } from './modes.ts';
 import type { RandomFamily } from './random.ts';
 import type { Ristretto255Family } from './ristretto255.ts';
 import type { RsaWrapFamily } from './rsa-wrap.ts';
@@ -41,6 +42,11 @@ export interface CryptoProvider {
   readonly ristretto255: Ristretto255Family;
   /** Raw AES block encryption, for modes built elsewhere (FF1/FF3-1). Not an AEAD: no integrity. */
   readonly block: BlockCipherFamily;
+  /**
+   * Interoperability modes (AES-CBC, AES-XTS, AES-GCM with 192-bit keys, AES-GCM-SIV) for KMIP
+   * clients and existing data; new designs use `aead`. CBC and XTS have no integrity.
+   */
+  readonly modes: CipherModesFamily;
   /**
    * What the streaming AES-256-GCM format (`@custos/crypto/stream`) needs from this provider; the
    * web one adds WebCrypto's async AES-GCM for the async stream forms.

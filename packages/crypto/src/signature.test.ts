@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { assertArgumentErrorAsync, bitFlips, notBytes } from './_test/hostile.ts';
@@ -54,6 +55,7 @@ async function pairsFor(keys: KeysFamily): Promise<Map<AsymmetricAlgorithm, KeyP
     'ed25519',
     'p256',
     'p384',
+    'p521',
     'rsa',
     'ml-dsa-44',
     'ml-dsa-65',
@@ -175,7 +177,11 @@ for (const [name, keys, signature] of providers) {
     });
 
     void test('ECDSA encodings: P1363 by default, strict DER on request', async () => {
-      for (const algorithm of ['ecdsa-p256-sha256', 'ecdsa-p384-sha384'] as const) {
+      for (const algorithm of [
+        'ecdsa-p256-sha256',
+        'ecdsa-p384-sha384',
+        'ecdsa-p521-sha512',
+      ] as const) {
         const { privateKey, publicKey } = pairOf(algorithm);
         const size = SIGNATURE_SCHEMES[algorithm].size as number;
         const p1363 = await signature.sign(algorithm, privateKey, MESSAGE);
@@ -556,3 +562,126 @@ for (const [name, keys, signature] of providers) {
     });
   });
 }
+
+void describe('signature on digests (signDigest / verifyDigest)', () => {
+  const sha = (hash: string, data: Uint8Array): Uint8Array =>
+    new Uint8Array(createHash(hash).update(data).digest());
+  const DIGESTIBLE = [
+    'ecdsa-p256-sha256',
+    'ecdsa-p384-sha384',
+    'ecdsa-p521-sha512',
+    'rsa-pkcs1-sha256',
+    'rsa-pkcs1-sha384',
+    'rsa-pkcs1-sha512',
+  ] as const;
+  let nodePairs: Map<AsymmetricAlgorithm, KeyPair>;
+  before(async () => {
+    nodePairs = await pairsFor(nodeKeys);
+  });
+  const nodePair = (algorithm: SignatureAlgorithm): KeyPair =>
+    nodePairs.get(SIGNATURE_SCHEMES[algorithm].key) as KeyPair;
+
+  void test('node: a digest signature is a signature of the message, and back', async () => {
+    for (const algorithm of DIGESTIBLE) {
+      const { privateKey, publicKey } = nodePair(algorithm);
+      const digest = sha(SIGNATURE_SCHEMES[algorithm].hash as string, MESSAGE);
+      for (const encoding of algorithm.startsWith('ecdsa')
+        ? (['p1363', 'der'] as const)
+        : [undefined]) {
+        const options = encoding === undefined ? undefined : { encoding };
+        const onDigest = await nodeSignature.signDigest(algorithm, privateKey, digest, options);
+        assert.ok(
+          await nodeSignature.verify(algorithm, publicKey, MESSAGE, onDigest, options),
+          algorithm,
+        );
+        assert.ok(
+          await nodeSignature.verifyDigest(algorithm, publicKey, digest, onDigest, options),
+        );
+        const onMessage = await nodeSignature.sign(algorithm, privateKey, MESSAGE, options);
+        assert.ok(
+          await nodeSignature.verifyDigest(algorithm, publicKey, digest, onMessage, options),
+        );
+        if (algorithm.startsWith('rsa'))
+          assert.deepEqual(onDigest, onMessage, 'PKCS#1 v1.5 is deterministic');
+        const other = digest.slice();
+        other[0] = (other[0] as number) ^ 1;
+        assert.equal(
+          await nodeSignature.verifyDigest(algorithm, publicKey, other, onDigest, options),
+          false,
+        );
+        for (const flipped of bitFlips(onDigest, [0, onDigest.length * 8 - 1]))
+          assert.equal(
+            await nodeSignature.verifyDigest(algorithm, publicKey, digest, flipped, options),
+            false,
+          );
+      }
+    }
+  });
+
+  void test('web: ECDSA digests interoperate with the node provider; RSA is Unsupported', async () => {
+    for (const algorithm of DIGESTIBLE) {
+      const { privateKey, publicKey } = nodePair(algorithm);
+      const digest = sha(SIGNATURE_SCHEMES[algorithm].hash as string, MESSAGE);
+      const pkcs8 = await nodeKeys.exportPrivate(privateKey, 'pkcs8');
+      const spki = await nodeKeys.exportPublic(publicKey, 'spki');
+      const key = SIGNATURE_SCHEMES[algorithm].key;
+      const webPrivate = await webKeys.importPrivate(key, 'pkcs8', pkcs8);
+      const webPublic = await webKeys.importPublic(key, 'spki', spki);
+      if (algorithm.startsWith('rsa')) {
+        await assert.rejects(webSignature.signDigest(algorithm, webPrivate, digest), {
+          name: 'Unsupported',
+        });
+        continue;
+      }
+      const fromWeb = await webSignature.signDigest(algorithm, webPrivate, digest);
+      assert.ok(await nodeSignature.verifyDigest(algorithm, publicKey, digest, fromWeb));
+      const fromNode = await nodeSignature.signDigest(algorithm, privateKey, digest, {
+        encoding: 'der',
+      });
+      assert.ok(
+        await webSignature.verifyDigest(algorithm, webPublic, digest, fromNode, {
+          encoding: 'der',
+        }),
+      );
+      assert.ok(
+        await webSignature.verify(algorithm, webPublic, MESSAGE, fromNode, { encoding: 'der' }),
+      );
+    }
+  });
+
+  void test('hostile: wrong digest length, message-only algorithms', async () => {
+    for (const [, keys, signature] of providers) {
+      const pairs = keys === nodeKeys ? nodePairs : await pairsFor(keys);
+      const p256 = pairs.get('p256') as KeyPair;
+      await assert.rejects(
+        signature.signDigest('ecdsa-p256-sha256', p256.privateKey, new Uint8Array(31)),
+        RangeError,
+      );
+      await assert.rejects(
+        signature.verifyDigest(
+          'ecdsa-p256-sha256',
+          p256.publicKey,
+          new Uint8Array(48),
+          new Uint8Array(64),
+        ),
+        RangeError,
+      );
+      for (const algorithm of ['ed25519', 'rsa-pss-sha256', 'ml-dsa-44'] as const) {
+        const pair = pairs.get(SIGNATURE_SCHEMES[algorithm].key) as KeyPair;
+        await assert.rejects(
+          signature.signDigest(algorithm, pair.privateKey, new Uint8Array(32)),
+          { name: 'Unsupported' },
+          algorithm,
+        );
+      }
+      await assert.rejects(
+        signature.signDigest(
+          'ecdsa-p256-sha256',
+          (pairs.get('p384') as KeyPair).privateKey,
+          new Uint8Array(32),
+        ),
+        InvalidKey,
+      );
+    }
+  });
+});

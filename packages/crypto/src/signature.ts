@@ -1,5 +1,5 @@
 /**
- * Digital signatures: Ed25519 (RFC 8032), ECDSA on P-256/P-384 (FIPS 186-5), RSASSA-PSS and
+ * Digital signatures: Ed25519 (RFC 8032), ECDSA on P-256/P-384/P-521 (FIPS 186-5), RSASSA-PSS and
  * RSASSA-PKCS1-v1_5 (RFC 8017) and pure ML-DSA (FIPS 204), over parsed keys from the keys
  * family.
  *
@@ -24,12 +24,15 @@ import {
   derSequence,
   derUnsigned,
 } from './_der.ts';
+import { fromHex } from './bytes.ts';
+import { Unsupported } from './errors.ts';
 import type { AsymmetricAlgorithm, PrivateKey, PublicKey } from './keys.ts';
 
 export type SignatureAlgorithm =
   | 'ed25519'
   | 'ecdsa-p256-sha256'
   | 'ecdsa-p384-sha384'
+  | 'ecdsa-p521-sha512'
   | 'rsa-pss-sha256'
   | 'rsa-pss-sha384'
   | 'rsa-pss-sha512'
@@ -44,6 +47,7 @@ export const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.freeze
   'ed25519',
   'ecdsa-p256-sha256',
   'ecdsa-p384-sha384',
+  'ecdsa-p521-sha512',
   'rsa-pss-sha256',
   'rsa-pss-sha384',
   'rsa-pss-sha512',
@@ -85,6 +89,27 @@ export interface SignatureFamily {
     signature: Uint8Array,
     options?: SignatureOptions,
   ): Promise<boolean>;
+  /**
+   * Signs a digest the caller computed with the algorithm's hash, for the algorithms whose
+   * signature is defined on the hash: ECDSA (FIPS 186-5 §6.4.1 from step 2) and RSASSA-PKCS1-v1_5
+   * (RFC 8017 §9.2 from step 2, DigestInfo added here). Throws Unsupported for the others (PSS,
+   * EdDSA and ML-DSA sign the message), and in the web provider for RSA (WebCrypto signs messages
+   * only); RangeError when `digest` is not as long as the hash; otherwise as `sign`.
+   */
+  signDigest(
+    algorithm: SignatureAlgorithm,
+    privateKey: PrivateKey,
+    digest: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<Uint8Array>;
+  /** Verifies a signature on a digest; the counterpart of `signDigest`, false like `verify`. */
+  verifyDigest(
+    algorithm: SignatureAlgorithm,
+    publicKey: PublicKey,
+    digest: Uint8Array,
+    signature: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,6 +131,7 @@ export const SIGNATURE_SCHEMES: Readonly<Record<SignatureAlgorithm, SignatureSch
     ed25519: { key: 'ed25519', scheme: 'ed25519' },
     'ecdsa-p256-sha256': { key: 'p256', scheme: 'ecdsa', hash: 'sha256', size: 32 },
     'ecdsa-p384-sha384': { key: 'p384', scheme: 'ecdsa', hash: 'sha384', size: 48 },
+    'ecdsa-p521-sha512': { key: 'p521', scheme: 'ecdsa', hash: 'sha512', size: 66 },
     'rsa-pss-sha256': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha256' },
     'rsa-pss-sha384': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha384' },
     'rsa-pss-sha512': { key: 'rsa', scheme: 'rsa-pss', hash: 'sha512' },
@@ -191,6 +217,40 @@ export function ecdsaP1363ToDer(signature: Uint8Array): Uint8Array {
     derEncodeUnsigned(signature.subarray(0, half)),
     derEncodeUnsigned(signature.subarray(half)),
   );
+}
+
+/**
+ * Validates `signDigest` / `verifyDigest` arguments: an ECDSA or RSA PKCS#1 v1.5 algorithm
+ * (Unsupported otherwise) and a digest as long as its hash (RangeError otherwise).
+ */
+export function checkDigestArguments(
+  algorithm: unknown,
+  digest: unknown,
+  options: unknown,
+): CheckedSignatureArguments {
+  const args = checkSignatureArguments(algorithm, digest, options);
+  const { scheme, hash } = args.scheme;
+  if (scheme !== 'ecdsa' && scheme !== 'rsa-pkcs1')
+    throw new Unsupported(`${args.algorithm} signs messages, not digests`);
+  if ((digest as Uint8Array).length !== HASH_LENGTH[hash as SignatureHash])
+    throw new RangeError(`digest must be ${HASH_LENGTH[hash as SignatureHash]} bytes`);
+  return args;
+}
+
+/** DER prefixes of DigestInfo (RFC 8017 §9.2 note 1) for the SHA-2 hashes. */
+const DIGEST_INFO_PREFIX: Readonly<Record<SignatureHash, string>> = {
+  sha256: '3031300d060960864801650304020105000420',
+  sha384: '3041300d060960864801650304020205000430',
+  sha512: '3051300d060960864801650304020305000440',
+};
+
+/** The DigestInfo RSASSA-PKCS1-v1_5 signs (EMSA-PKCS1-v1_5 step 2). */
+export function digestInfo(hash: SignatureHash, digest: Uint8Array): Uint8Array {
+  const prefix = fromHex(DIGEST_INFO_PREFIX[hash]);
+  const out = new Uint8Array(prefix.length + digest.length);
+  out.set(prefix);
+  out.set(digest, prefix.length);
+  return out;
 }
 
 /** Byte length of an RSA signature for a modulus of `modulusBits`. */

@@ -338,6 +338,18 @@ for (const [name, primitives] of impls) {
         );
       });
 
+      void test('associated data longer than node hkdfSync accepts (1024 B info) works', () => {
+        const aad = random(4096);
+        const bound = encryptBytes(primitives, key, plaintext, { chunkSize, aad });
+        assert.deepEqual(decryptBytes(primitives, key, bound, { aad }), plaintext);
+        const other = aad.slice();
+        other.set([aad.at(-1)! ^ 1], 4095);
+        assert.throws(
+          () => decryptBytes(primitives, key, bound, { aad: other }),
+          isDecryptionFailed,
+        );
+      });
+
       void test('a header beyond maxChunkSize, or with an unknown AEAD, is refused', () => {
         const big = encryptBytes(primitives, key, random(10), { chunkSize: 2 ** 16 });
         assert.throws(

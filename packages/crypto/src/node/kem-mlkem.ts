@@ -10,6 +10,7 @@ import {
   createPublicKey,
   decapsulate,
   encapsulate,
+  generateKeyPair,
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
@@ -45,6 +46,20 @@ export function nodeMlKemBackend(algorithm: MlKemAlgorithm): _KemBackend<KeyObje
         publicKey: rawPublic(publicKey),
         secretKey: _u8(privateKey.export({ format: 'raw-seed' })),
       };
+    },
+    generateAsync(): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }> {
+      return new Promise((resolve, reject) => {
+        generateKeyPair(algorithm, {}, (error, publicKey, privateKey) => {
+          if (error !== null) {
+            reject(error);
+            return;
+          }
+          resolve({
+            publicKey: rawPublic(publicKey),
+            secretKey: _u8(privateKey.export({ format: 'raw-seed' })),
+          });
+        });
+      });
     },
     importPublic(bytes: Uint8Array): KeyObject {
       try {

@@ -50,7 +50,11 @@ import {
 } from '../keys.ts';
 import { aoneOf } from '../_assert.ts';
 
-const CURVE: Readonly<Record<'p256' | 'p384', string>> = { p256: 'P-256', p384: 'P-384' };
+const CURVE: Readonly<Record<'p256' | 'p384' | 'p521', string>> = {
+  p256: 'P-256',
+  p384: 'P-384',
+  p521: 'P-521',
+};
 
 /** The node provider's key object. The KeyObject is private: only this module reaches it. */
 class NodeKey {

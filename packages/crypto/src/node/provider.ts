@@ -13,6 +13,7 @@ import { nodeKem } from './kem.ts';
 import { nodeKeys } from './keys.ts';
 import { nodeKeyWrap } from './keywrap.ts';
 import { nodeMac } from './mac.ts';
+import { nodeModes } from './modes.ts';
 import { nodeRandom } from './random.ts';
 import { nodeRistretto255 } from './ristretto255.ts';
 import { nodeRsaWrap } from './rsa-wrap.ts';
@@ -33,6 +34,7 @@ export const nodeProvider: CryptoProvider = Object.freeze({
   keys: nodeKeys,
   ristretto255: nodeRistretto255,
   block: nodeBlock,
+  modes: nodeModes,
   stream: nodeStreamPrimitives,
 });
 
@@ -40,5 +42,12 @@ export const nodeProvider: CryptoProvider = Object.freeze({
 export const provider: CryptoProvider = nodeProvider;
 
 export type { CryptoProvider } from '../provider.ts';
+export type {
+  AesCbcCipher,
+  AesXtsCipher,
+  CbcPadding,
+  CipherModesFamily,
+  ModeAeadCipher,
+} from '../modes.ts';
 export * from '../errors.ts';
 export { constantTimeEqual, zeroize, concatBytes, toHex, fromHex } from '../bytes.ts';

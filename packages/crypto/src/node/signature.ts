@@ -2,16 +2,30 @@
  * Signature family on node:crypto: one synchronous `crypto.sign` / `crypto.verify` call per
  * operation on the key's cached KeyObject, returned as a resolved promise (no threadpool hop).
  */
-import { constants, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  privateEncrypt,
+  publicDecrypt,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { constantTimeEqual } from '../bytes.ts';
+import type { EcAlgorithm } from '../_der-keys.ts';
+import { ecdsaSignDigest, ecdsaVerifyDigest } from '../_ecdsa-digest.ts';
 import { abytes } from '../_assert.ts';
 import {
+  checkDigestArguments,
   checkSignatureArguments,
+  digestInfo,
   ecdsaDerToP1363,
+  ecdsaP1363ToDer,
   ML_DSA_SIGNATURE_LENGTH,
   rsaSignatureLength,
   type CheckedSignatureArguments,
   type SignatureAlgorithm,
   type SignatureFamily,
+  type SignatureHash,
   type SignatureOptions,
 } from '../signature.ts';
 import { promised, type PrivateKey, type PublicKey } from '../keys.ts';
@@ -103,6 +117,65 @@ export const nodeSignature: SignatureFamily = Object.freeze({
         // OpenSSL reports some malformed signatures as errors rather than a failed check.
         return false;
       }
+    });
+  },
+
+  signDigest(
+    algorithm: SignatureAlgorithm,
+    privateKey: PrivateKey,
+    digest: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<Uint8Array> {
+    return promised(() => {
+      const args = checkDigestArguments(algorithm, digest, options);
+      const { keyObject } = nodeKeyObject(privateKey, 'private', 'privateKey', [args.scheme.key]);
+      if (args.scheme.scheme === 'rsa-pkcs1') {
+        // RSASSA-PKCS1-v1_5 = RSA private operation on the type-1 padded DigestInfo.
+        const info = digestInfo(args.scheme.hash as SignatureHash, digest);
+        return new Uint8Array(
+          privateEncrypt({ key: keyObject, padding: constants.RSA_PKCS1_PADDING }, info),
+        );
+      }
+      const secret = new Uint8Array(keyObject.export({ format: 'raw-private' }));
+      const sig = ecdsaSignDigest(args.scheme.key as EcAlgorithm, secret, digest);
+      secret.fill(0);
+      return args.encoding === 'der' ? ecdsaP1363ToDer(sig) : sig;
+    });
+  },
+
+  verifyDigest(
+    algorithm: SignatureAlgorithm,
+    publicKey: PublicKey,
+    digest: Uint8Array,
+    signature: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<boolean> {
+    return promised(() => {
+      const args = checkDigestArguments(algorithm, digest, options);
+      abytes(signature, 'signature');
+      const { keyObject, modulusBits } = nodeKeyObject(publicKey, 'public', 'publicKey', [
+        args.scheme.key,
+      ]);
+      if (args.scheme.scheme === 'rsa-pkcs1') {
+        if (signature.length !== _expectedLength(args, modulusBits)) return false;
+        let recovered: Uint8Array;
+        try {
+          recovered = new Uint8Array(
+            publicDecrypt({ key: keyObject, padding: constants.RSA_PKCS1_PADDING }, signature),
+          );
+        } catch {
+          return false;
+        }
+        const info = digestInfo(args.scheme.hash as SignatureHash, digest);
+        return recovered.length === info.length && constantTimeEqual(recovered, info);
+      }
+      const sig =
+        args.encoding === 'der'
+          ? ecdsaDerToP1363(signature, args.scheme.size as number)
+          : signature;
+      if (sig === undefined || sig.length !== _expectedLength(args, modulusBits)) return false;
+      const raw = new Uint8Array(keyObject.export({ format: 'raw-public' }));
+      return ecdsaVerifyDigest(args.scheme.key as EcAlgorithm, raw, digest, sig);
     });
   },
 });

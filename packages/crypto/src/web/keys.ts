@@ -9,7 +9,7 @@
  * non-extractable.
  */
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { p256, p384 } from '@noble/curves/nist.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { aoneOf } from '../_assert.ts';
@@ -57,7 +57,7 @@ const LATTICE = {
   'ml-kem-768': ml_kem768,
   'ml-kem-1024': ml_kem1024,
 } as const;
-const WEIERSTRASS = { p256, p384 } as const;
+const WEIERSTRASS = { p256, p384, p521 } as const;
 
 /** WebCrypto, or Unsupported where the page is not a secure context. */
 export function subtle(): SubtleCrypto {

@@ -13,6 +13,7 @@ import { webKem } from './kem.ts';
 import { webKeys } from './keys.ts';
 import { webKeyWrap } from './keywrap.ts';
 import { webMac } from './mac.ts';
+import { webModes } from './modes.ts';
 import { webRandom } from './random.ts';
 import { webRistretto255 } from './ristretto255.ts';
 import { webRsaWrap } from './rsa-wrap.ts';
@@ -33,6 +34,7 @@ export const webProvider: CryptoProvider = Object.freeze({
   keys: webKeys,
   ristretto255: webRistretto255,
   block: webBlock,
+  modes: webModes,
   stream: webStreamPrimitives,
 });
 
@@ -40,5 +42,12 @@ export const webProvider: CryptoProvider = Object.freeze({
 export const provider: CryptoProvider = webProvider;
 
 export type { CryptoProvider } from '../provider.ts';
+export type {
+  AesCbcCipher,
+  AesXtsCipher,
+  CbcPadding,
+  CipherModesFamily,
+  ModeAeadCipher,
+} from '../modes.ts';
 export * from '../errors.ts';
 export { constantTimeEqual, zeroize, concatBytes, toHex, fromHex } from '../bytes.ts';

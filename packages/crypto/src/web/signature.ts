@@ -9,8 +9,12 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { abytes } from '../_assert.ts';
-import type { PrivateKey, PublicKey } from '../keys.ts';
+import { promised, type PrivateKey, type PublicKey } from '../keys.ts';
+import type { EcAlgorithm } from '../_der-keys.ts';
+import { ecdsaSignDigest, ecdsaVerifyDigest } from '../_ecdsa-digest.ts';
+import { Unsupported } from '../errors.ts';
 import {
+  checkDigestArguments,
   checkSignatureArguments,
   ecdsaDerToP1363,
   ecdsaP1363ToDer,
@@ -26,7 +30,7 @@ import { subtle, webKeyAccess, type WebKeyAccess } from './keys.ts';
 
 const ML_DSA = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
 const SUBTLE_HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
-const SUBTLE_CURVE = { p256: 'P-256', p384: 'P-384' } as const;
+const SUBTLE_CURVE = { p256: 'P-256', p384: 'P-384', p521: 'P-521' } as const;
 
 /** RFC 8032 §7.1 test 1 public key: a valid point to probe WebCrypto Ed25519 support with. */
 const ED25519_PROBE = Uint8Array.from([
@@ -73,7 +77,7 @@ function _subtleParams(
   switch (scheme) {
     case 'ecdsa':
       return [
-        { name: 'ECDSA', namedCurve: SUBTLE_CURVE[algorithm as 'p256' | 'p384'] },
+        { name: 'ECDSA', namedCurve: SUBTLE_CURVE[algorithm as 'p256' | 'p384' | 'p521'] },
         { name: 'ECDSA', hash: SUBTLE_HASH[hash as 'sha256'] },
       ];
     case 'rsa-pss':
@@ -163,6 +167,46 @@ async function _verify(
 }
 
 export const webSignature: SignatureFamily = Object.freeze({
+  signDigest(
+    algorithm: SignatureAlgorithm,
+    privateKey: PrivateKey,
+    digest: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<Uint8Array> {
+    return promised(() => {
+      const args = checkDigestArguments(algorithm, digest, options);
+      const key = webKeyAccess(privateKey, 'private', 'privateKey', [args.scheme.key]);
+      if (args.scheme.scheme === 'rsa-pkcs1')
+        throw new Unsupported('WebCrypto signs messages only: RSA digests need the node provider');
+      const sig = ecdsaSignDigest(args.scheme.key as EcAlgorithm, key.rawPrivate().secret, digest);
+      return args.encoding === 'der' ? ecdsaP1363ToDer(sig) : sig;
+    });
+  },
+
+  verifyDigest(
+    algorithm: SignatureAlgorithm,
+    publicKey: PublicKey,
+    digest: Uint8Array,
+    signature: Uint8Array,
+    options?: SignatureOptions,
+  ): Promise<boolean> {
+    return promised(() => {
+      const args = checkDigestArguments(algorithm, digest, options);
+      abytes(signature, 'signature');
+      const key = webKeyAccess(publicKey, 'public', 'publicKey', [args.scheme.key]);
+      if (args.scheme.scheme === 'rsa-pkcs1')
+        throw new Unsupported(
+          'WebCrypto verifies messages only: RSA digests need the node provider',
+        );
+      const sig =
+        args.encoding === 'der'
+          ? ecdsaDerToP1363(signature, args.scheme.size as number)
+          : signature;
+      if (sig === undefined || sig.length !== _expectedLength(args, key.modulusBits)) return false;
+      return ecdsaVerifyDigest(args.scheme.key as EcAlgorithm, key.rawPublic(), digest, sig);
+    });
+  },
+
   async sign(
     algorithm: SignatureAlgorithm,
     privateKey: PrivateKey,
