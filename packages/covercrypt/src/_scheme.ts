@@ -73,8 +73,30 @@ export const LABEL = {
   mskMac: _label('master-key-mac'),
 } as const;
 
+// Below this total size the parts are joined and hashed in one call: a one-shot hash costs about
+// half an incremental one on node (no hasher object; no state copy for SHAKE), and copying up to
+// a few KB (an encapsulation's transcript) costs less than the difference. Hot paths hash 2–4
+// short parts per call.
+const ONE_SHOT_MAX = 16384;
+
+function _join(parts: readonly Uint8Array[]): Uint8Array | undefined {
+  if (parts.length === 1) return parts[0];
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (total > ONE_SHOT_MAX) return undefined;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
 /** SHA3-256 over the concatenation of `parts` (each part fixed-length or self-delimiting). */
 export function sha3(...parts: Uint8Array[]): Uint8Array {
+  const joined = _join(parts);
+  if (joined !== undefined) return provider.hash.digest('sha3-256', joined);
   const h = provider.hash.create('sha3-256');
   for (const p of parts) h.update(p);
   return h.digest();
@@ -82,6 +104,8 @@ export function sha3(...parts: Uint8Array[]): Uint8Array {
 
 /** SHAKE256 over the parts, `length` bytes. */
 export function shake(length: number, ...parts: Uint8Array[]): Uint8Array {
+  const joined = _join(parts);
+  if (joined !== undefined) return provider.hash.xof('shake256', joined, length);
   const x = provider.hash.createXof('shake256');
   for (const p of parts) x.update(p);
   return x.digest(length);
@@ -227,42 +251,66 @@ export function randomScalar(): Uint8Array {
 
 /**
  * Fresh secrets for a revision, with the ML-KEM public key when one was generated. `x` is a
- * fresh random scalar from the caller (`randomScalars`), drawn if not given.
+ * fresh random scalar from the caller (`randomScalars`), drawn if not given; `kemPair` a fresh
+ * ML-KEM key pair from the caller (generated ahead on the thread pool), generated if not given.
  */
 export function newRevision(
   revision: number,
   hybrid: boolean,
   x: Uint8Array = randomScalar(),
+  kemPair?: { publicKey: Uint8Array; secretKey: Uint8Array },
 ): { secret: RevisionSecret; kemPublic: Uint8Array | undefined } {
-  const pair = hybrid ? mlkem.generateKeyPair() : undefined;
+  const pair = hybrid ? (kemPair ?? mlkem.generateKeyPair()) : undefined;
   const secret = Object.freeze({ revision, x, kem: pair?.secretKey });
   return { secret, kemPublic: pair?.publicKey };
+}
+
+// Unbiased draws in [0, bound) from CSPRNG 32-bit words, by rejection sampling.
+class _Draws {
+  readonly #pool: Uint32Array;
+  #used: number;
+
+  constructor(words: number) {
+    this.#pool = new Uint32Array(Math.max(2, words));
+    this.#used = this.#pool.length;
+  }
+
+  below(bound: number): number {
+    const limit = 0x1_0000_0000 - (0x1_0000_0000 % bound);
+    let v = this.#next();
+    while (v >= limit) v = this.#next();
+    return v % bound;
+  }
+
+  #next(): number {
+    if (this.#used === this.#pool.length) {
+      provider.random.fill(new Uint8Array(this.#pool.buffer));
+      this.#used = 0;
+    }
+    return this.#pool[this.#used++] as number;
+  }
 }
 
 /** Fisher–Yates with unbiased indices from the CSPRNG (rejection sampling on 32-bit draws). */
 export function shuffle<T>(items: T[]): T[] {
   const n = items.length;
   if (n < 2) return items;
-  const pool = new Uint32Array(n * 2);
-  let used = pool.length;
-  const next = (): number => {
-    if (used === pool.length) {
-      provider.random.fill(new Uint8Array(pool.buffer));
-      used = 0;
-    }
-    return pool[used++] as number;
-  };
+  const draws = new _Draws(n * 2);
   for (let i = n - 1; i > 0; i--) {
-    const bound = i + 1;
-    const limit = 0x1_0000_0000 - (0x1_0000_0000 % bound);
-    let v = next();
-    while (v >= limit) v = next();
-    const j = v % bound;
+    const j = draws.below(i + 1);
     const tmp = items[i] as T;
     items[i] = items[j] as T;
     items[j] = tmp;
   }
   return items;
+}
+
+/** A uniformly random integer in [0, bound), bound ≤ 2^32, from the CSPRNG. */
+export function randomBelow(bound: number): number {
+  if (!Number.isSafeInteger(bound) || bound < 1 || bound > 0x1_0000_0000) {
+    throw new RangeError('bound out of range');
+  }
+  return new _Draws(2).below(bound);
 }
 
 /** Throws the uniform decryption failure of `@custos/crypto`. */

@@ -1,6 +1,13 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { group, KEM_CIPHERTEXT, mlkem, shuffle, type KemSecretKey } from './_scheme.ts';
+import {
+  group,
+  KEM_CIPHERTEXT,
+  mlkem,
+  randomBelow,
+  shuffle,
+  type KemSecretKey,
+} from './_scheme.ts';
 import { FormatError, PolicyError } from './errors.ts';
 import {
   decapsulate,
@@ -195,6 +202,7 @@ void describe('hidden-policy scan', () => {
   const keyOf = (r: Right, x = group.scalar.mul(a0, r.x)): DecapsulationKey => ({
     right: r.right,
     revision: 1,
+    hybrid: true,
     get x() {
       counts.x++;
       return x;
@@ -213,46 +221,95 @@ void describe('hidden-policy scan', () => {
     const key = decapsulate(authorityId, P, parsed, A, held, false, scan);
     return { key, ...counts };
   };
+  // The histogram of a count over `runs` decapsulations.
+  const histogram = (runs: number, f: () => number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const n = f();
+      out[n] = (out[n] ?? 0) + 1;
+    }
+    return out;
+  };
+  const mean = (h: number[]): number => {
+    let sum = 0;
+    let count = 0;
+    h.forEach((c, n) => {
+      sum += n * c;
+      count += c;
+    });
+    return sum / count;
+  };
 
   for (const scan of ['ml-kem', 'ec'] as const) {
-    void test(`${scan}: the same work whichever secret matched, and on a miss`, () => {
+    void test(`${scan}: the number of attempts does not depend on which secret matched`, () => {
       const { key, encapsulation } = encapsulate(
         authorityId,
         P,
         [rights[0]!, rights[1]!].map(target),
         'hidden',
       );
-      const first = open(
-        encapsulation,
-        [rights[0]!, rights[2]!, rights[3]!].map((r) => keyOf(r)),
-        scan,
+      const first = [rights[0]!, rights[2]!, rights[3]!].map((r) => keyOf(r));
+      const last = [rights[2]!, rights[3]!, rights[1]!].map((r) => keyOf(r));
+      const none = [rights[2]!, rights[3]!, rights[4]!].map((r) => keyOf(r));
+      // ml-kem: the candidates are the 2 slots × 3 secrets, one decapsulation each, then one
+      // multiplication (K1); ec: the 3 secrets, one multiplication each, then one decapsulation.
+      const candidates = scan === 'ml-kem' ? 6 : 3;
+      const attempts = (held: DecapsulationKey[]) => () => {
+        const run = open(encapsulation, held, scan);
+        assert.equal(run.key === undefined, held === none);
+        if (run.key !== undefined) assert.deepEqual(run.key, key);
+        assert.equal(scan === 'ml-kem' ? run.x : run.kem, 1);
+        return scan === 'ml-kem' ? run.kem : run.x;
+      };
+      const runs = scan === 'ml-kem' ? 240 : 150;
+      const a = histogram(runs, attempts(first));
+      const b = histogram(runs, attempts(last));
+      // A miss tries every candidate.
+      assert.deepEqual(histogram(5, attempts(none)).length, candidates + 1);
+      // A match: uniform over 1..candidates wherever the matching secret sits in the key.
+      for (const h of [a, b]) {
+        assert.equal(h.length, candidates + 1, `counts ${JSON.stringify(h)}`);
+        for (let n = 1; n <= candidates; n++) assert.ok((h[n] ?? 0) > 0, `never ${n}`);
+        // Mean (candidates + 1) / 2; 5 standard deviations of the sample mean.
+        const sd = Math.sqrt((candidates * candidates - 1) / 12 / runs);
+        assert.ok(Math.abs(mean(h) - (candidates + 1) / 2) < 5 * sd, `mean ${mean(h)}`);
+      }
+    });
+
+    void test(`${scan}, exhaustive: the same work whichever secret matched, and on a miss`, () => {
+      const { key, encapsulation } = encapsulate(
+        authorityId,
+        P,
+        [rights[0]!, rights[1]!].map(target),
+        'hidden',
       );
-      const last = open(
-        encapsulation,
-        [rights[2]!, rights[3]!, rights[1]!].map((r) => keyOf(r)),
-        scan,
-      );
-      const none = open(
-        encapsulation,
-        [rights[2]!, rights[3]!, rights[4]!].map((r) => keyOf(r)),
-        scan,
-      );
+      const run = (held: DecapsulationKey[]) => {
+        const parsed = parseEncapsulation(encapsulation);
+        const q = group.scalar.mul(a1, group.scalar.invert(a0));
+        const A = group.point.add(parsed.c0, group.point.mul(q, parsed.c1));
+        counts.x = 0;
+        counts.kem = 0;
+        const k = decapsulate(authorityId, P, parsed, A, held, false, scan, true);
+        return { key: k, ...counts };
+      };
+      const first = run([rights[0]!, rights[2]!, rights[3]!].map((r) => keyOf(r)));
+      const last = run([rights[2]!, rights[3]!, rights[1]!].map((r) => keyOf(r)));
+      const none = run([rights[2]!, rights[3]!, rights[4]!].map((r) => keyOf(r)));
       assert.deepEqual(first.key, key);
       assert.deepEqual(last.key, key);
       assert.equal(none.key, undefined);
-      for (const run of [last, none]) {
-        assert.equal(run.x, first.x);
-        assert.equal(run.kem, first.kem);
+      for (const other of [last, none]) {
+        assert.equal(other.x, first.x);
+        assert.equal(other.kem, first.kem);
       }
-      // ml-kem: one decapsulation per (slot, secret); ec: one multiplication per secret.
-      if (scan === 'ml-kem') assert.equal(first.kem, 2 * 3);
-      else assert.equal(first.kem, 1);
+      // ml-kem: one decapsulation per (slot, secret); ec: one per call, after the 3 shares.
+      assert.equal(first.kem, scan === 'ml-kem' ? 2 * 3 : 1);
     });
 
     void test(`${scan}: a hybrid slot needs the right's ML-KEM key, not only its x`, () => {
       const r = rights[0]!;
       const { encapsulation } = encapsulate(authorityId, P, [target(r)], 'hidden');
-      const classicOnly: DecapsulationKey = { ...keyOf(r), kem: () => undefined };
+      const classicOnly: DecapsulationKey = { ...keyOf(r), hybrid: false, kem: () => undefined };
       assert.equal(open(encapsulation, [classicOnly], scan).key, undefined);
     });
   }
@@ -270,6 +327,18 @@ void describe('hidden-policy scan', () => {
     const master = [rights[0]!, rights[1]!].map((r) => keyOf(r, r.x));
     assert.equal(decapsulate(authorityId, P, parsed, A, master, true, 'ec'), undefined);
     assert.deepEqual(decapsulate(authorityId, P, parsed, A, master, false, 'ec'), key);
+  });
+});
+
+void describe('randomBelow', () => {
+  void test('stays in range, covers it roughly uniformly, refuses bad bounds', () => {
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < 5000; i++) counts[randomBelow(5)]! += 1;
+    for (const n of counts) assert.ok(n > 850 && n < 1150, counts.join(','));
+    assert.equal(randomBelow(1), 0);
+    for (const bad of [0, -1, 1.5, 2 ** 32 + 1, Number.NaN]) {
+      assert.throws(() => randomBelow(bad), RangeError, String(bad));
+    }
   });
 });
 

@@ -41,6 +41,7 @@ import {
   crypto,
   group,
   mlkem,
+  randomBelow,
   type KemPublicKey,
   type KemSecretKey,
   readPrefix,
@@ -72,6 +73,8 @@ export interface DecapsulationKey {
   readonly right: Right;
   readonly revision: number;
   readonly x: Uint8Array;
+  /** Whether the secret has an ML-KEM key (a public fact about the key: it shapes the scan). */
+  readonly hybrid: boolean;
   /** The parsed ML-KEM secret key (cached by the caller), or undefined for classic secrets. */
   kem(): KemSecretKey | undefined;
 }
@@ -304,15 +307,23 @@ export function scanFor(providerName: string): ScanStrategy {
  * from its tracing id (a user, whose secrets are a0·x) or A = r·h (the authority, secrets x).
  * Returns the shared secret, or undefined (not authorized, or an altered encapsulation).
  *
- * Hidden policy: every (slot, secret) pair is tried, with no early exit, and the match is
- * selected with masks, so the work depends only on public facts (the number and kinds of
- * slots, the number of secrets and which have an ML-KEM key, the runtime), never on which right
- * matched. Then the selected slot is opened; a miss opens a dummy pair the same way.
- * - `ml-kem`: a hybrid slot is tried with one ML-KEM decapsulation per secret that has an
- *   ML-KEM key; classic slots (if any) with K1 = x·A of every secret; then K1 of the selected
- *   secret is computed once (when there is a hybrid slot).
- * - `ec`: every slot is tried with K1 = x·A of every secret; then one ML-KEM decapsulation of
- *   the selected slot (when there is a hybrid slot).
+ * Hidden policy: the candidates are tried in a fresh uniformly random order (CSPRNG) and the
+ * scan stops at the first match. Each attempt costs the same whether it matches or not, so the
+ * number of attempts is uniform over the candidates whichever right matched: the time says
+ * nothing about which one (it does say, statistically, how many candidates matched, and a miss
+ * tries them all; docs/covercrypt.md §10). Then the selected slot is opened; a miss opens a
+ * dummy pair the same way.
+ * - `ml-kem`: the candidates are the (hybrid slot, secret with an ML-KEM key) pairs, one ML-KEM
+ *   decapsulation each (pqtag). Classic slots, if any, are first tried with K1 = x·A of every
+ *   secret, all of them, with mask selection; if one matched, the ML-KEM scan still runs and
+ *   stops at a uniformly random attempt, as it would for a hybrid match. Then K1 of the
+ *   selected secret is computed once.
+ * - `ec`: the candidates are the secrets, one multiplication K1 = x·A each, compared with every
+ *   slot's tag (mask selection among the slots); then one ML-KEM decapsulation of the selected
+ *   slot (when there is a hybrid slot).
+ * `exhaustive` tries every candidate even after a match, selecting it with masks (the scan of
+ * the first format-2 release): the time then depends on public facts only, not even on how
+ * many candidates matched, at about twice the average cost.
  * Public policy: the slot's right and revision select the secret directly.
  */
 export function decapsulate(
@@ -323,6 +334,7 @@ export function decapsulate(
   keys: readonly DecapsulationKey[],
   checkC1: boolean,
   scan: ScanStrategy,
+  exhaustive = false,
 ): Uint8Array | undefined {
   if (keys.length === 0) return undefined;
   if (parsed.visibility === 'public') {
@@ -340,59 +352,151 @@ export function decapsulate(
     }
     return undefined;
   }
+  const sel =
+    scan === 'ml-kem'
+      ? _scanMlKem(parsed, A, keys, exhaustive)
+      : _scanEc(parsed, A, keys, exhaustive);
+  const slot = parsed.slots[sel.slot] as ParsedSlot;
+  const opened = openSlot(authorityId, P, parsed, slot, sel.K1, sel.K2, checkC1);
+  return sel.found === 1 ? opened?.key : undefined;
+}
+
+interface _Selection {
+  /** 1 when a slot matched; the slot and shares are a dummy (slot 0, zero shares) otherwise. */
+  found: number;
+  slot: number;
+  key: number;
+  K1: Uint8Array;
+  K2: Uint8Array;
+}
+
+// Tries every secret's EC share against the slots `applies` accepts (public facts), all of them,
+// and selects a match with masks.
+function _ecAll(
+  parsed: ParsedEncapsulation,
+  A: Uint8Array,
+  keys: readonly DecapsulationKey[],
+  applies: (slot: ParsedSlot) => number,
+  sel: _Selection,
+): void {
   const { c0, c1, slots } = parsed;
-  let hasClassic = false;
-  let firstHybrid = -1;
-  for (let i = slots.length - 1; i >= 0; i--) {
-    if ((slots[i] as ParsedSlot).hybrid) firstHybrid = i;
-    else hasClassic = true;
-  }
-  const hasHybrid = firstHybrid >= 0;
-  const byMlKem = scan === 'ml-kem';
-  // The selection: slot, secret (index and x) and shares; a miss keeps the dummy first ones.
-  const sel = { found: 0, slot: 0, key: 0 };
-  const x = (keys[0] as DecapsulationKey).x.slice();
-  const K1 = new Uint8Array(POINT);
-  const K2 = new Uint8Array(SEED);
-  const pick = (eq: number, slot: number, key: number, share: Uint8Array, into: Uint8Array) => {
-    const mask = -eq;
-    sel.found |= eq;
-    sel.slot = (sel.slot & ~mask) | (slot & mask);
-    sel.key = (sel.key & ~mask) | (key & mask);
-    _select(x, (keys[key] as DecapsulationKey).x, mask);
-    _select(into, share, mask);
-  };
-  if (hasClassic || !byMlKem) {
-    // EC scan: one multiplication per secret, compared with every slot it applies to.
-    keys.forEach((key, j) => {
-      const share = group.point.mul(key.x, A);
-      const tag = slotTag(c0, c1, share);
-      slots.forEach((slot, i) => {
-        const applies = byMlKem && slot.hybrid ? 0 : 1; // public facts
-        pick(_eq16(slot.tag as Uint8Array, tag) & applies, i, j, share, K1);
-      });
-    });
-  }
-  if (hasHybrid && byMlKem) {
-    // ML-KEM scan of the hybrid slots, then the EC share of the selected secret, once.
+  keys.forEach((key, j) => {
+    const share = group.point.mul(key.x, A);
+    const tag = slotTag(c0, c1, share);
     slots.forEach((slot, i) => {
-      if (!slot.hybrid) return;
-      keys.forEach((key, j) => {
-        const kem = key.kem();
-        if (kem === undefined) return; // a classic secret opens no hybrid slot (public fact)
-        const share = mlkem.decapsulate(slot.E as Uint8Array, kem);
-        pick(_eq16(slot.pqTag as Uint8Array, hybridSlotTag(c0, c1, share)), i, j, share, K2);
-      });
+      const eq = _eq16(slot.tag as Uint8Array, tag) & applies(slot);
+      const mask = -eq;
+      sel.found |= eq;
+      sel.slot = (sel.slot & ~mask) | (i & mask);
+      sel.key = (sel.key & ~mask) | (j & mask);
+      _select(sel.K1, share, mask);
     });
-    K1.set(group.point.mul(x, A));
-  } else if (hasHybrid) {
-    // EC scan done: one ML-KEM decapsulation, of the selected slot when it is hybrid (else of
-    // the first hybrid slot), with the selected secret's key (else the first one there is).
+  });
+}
+
+function _scanMlKem(
+  parsed: ParsedEncapsulation,
+  A: Uint8Array,
+  keys: readonly DecapsulationKey[],
+  exhaustive: boolean,
+): _Selection {
+  const { c0, c1, slots } = parsed;
+  const sel: _Selection = {
+    found: 0,
+    slot: 0,
+    key: 0,
+    K1: new Uint8Array(POINT),
+    K2: new Uint8Array(SEED),
+  };
+  const hasClassic = slots.some((slot) => !slot.hybrid);
+  if (hasClassic) _ecAll(parsed, A, keys, (slot) => (slot.hybrid ? 0 : 1), sel);
+  // The candidates: (hybrid slot, secret with an ML-KEM key); a classic secret opens no hybrid
+  // slot (public facts). Encoded as slot · m + secret.
+  const m = keys.length;
+  const pairs: number[] = [];
+  slots.forEach((slot, i) => {
+    if (!slot.hybrid) return;
+    keys.forEach((key, j) => {
+      if (key.hybrid) pairs.push(i * m + j);
+    });
+  });
+  if (pairs.length > 0) {
+    shuffle(pairs);
+    // A classic match was found above: stop where a single hybrid match would, uniformly.
+    const stopAt = sel.found === 1 && !exhaustive ? 1 + randomBelow(pairs.length) : pairs.length;
+    for (let n = 0; n < stopAt; n++) {
+      const pair = pairs[n] as number;
+      const i = Math.floor(pair / m);
+      const j = pair - i * m;
+      const slot = slots[i] as ParsedSlot;
+      const kem = (keys[j] as DecapsulationKey).kem();
+      if (kem === undefined) continue; // a key that claims `hybrid` without one: opens nothing
+      const share = mlkem.decapsulate(slot.E as Uint8Array, kem);
+      const eq = _eq16(slot.pqTag as Uint8Array, hybridSlotTag(c0, c1, share));
+      if (exhaustive) {
+        const mask = -eq;
+        sel.found |= eq;
+        sel.slot = (sel.slot & ~mask) | (i & mask);
+        sel.key = (sel.key & ~mask) | (j & mask);
+        _select(sel.K2, share, mask);
+      } else if (eq === 1) {
+        sel.found = 1;
+        sel.slot = i;
+        sel.key = j;
+        sel.K2.set(share);
+        break;
+      }
+    }
+    // K1 of the selected secret (a classic match's share, recomputed: the same work either way).
+    sel.K1 = group.point.mul((keys[sel.key] as DecapsulationKey).x, A);
+  }
+  return sel;
+}
+
+function _scanEc(
+  parsed: ParsedEncapsulation,
+  A: Uint8Array,
+  keys: readonly DecapsulationKey[],
+  exhaustive: boolean,
+): _Selection {
+  const { c0, c1, slots } = parsed;
+  const sel: _Selection = {
+    found: 0,
+    slot: 0,
+    key: 0,
+    K1: new Uint8Array(POINT),
+    K2: new Uint8Array(SEED),
+  };
+  if (exhaustive) _ecAll(parsed, A, keys, () => 1, sel);
+  const order = exhaustive ? [] : shuffle(keys.map((_, j) => j));
+  for (const j of order) {
+    const share = group.point.mul((keys[j] as DecapsulationKey).x, A);
+    const tag = slotTag(c0, c1, share);
+    let hit = 0;
+    let at = 0;
+    slots.forEach((slot, i) => {
+      const eq = _eq16(slot.tag as Uint8Array, tag);
+      const mask = -(eq & (hit ^ 1));
+      at = (at & ~mask) | (i & mask);
+      hit |= eq;
+    });
+    if (hit === 1) {
+      sel.found = 1;
+      sel.slot = at;
+      sel.key = j;
+      sel.K1 = share;
+      break;
+    }
+  }
+  const firstHybrid = slots.findIndex((slot) => slot.hybrid);
+  if (firstHybrid >= 0) {
+    // One ML-KEM decapsulation: of the selected slot when it is hybrid (else of the first
+    // hybrid slot), with the selected secret's key (else the first one there is).
     const slot = slots[sel.slot] as ParsedSlot;
     const E = (slot.hybrid ? slot : (slots[firstHybrid] as ParsedSlot)).E as Uint8Array;
-    const kem = (keys[sel.key] as DecapsulationKey).kem() ?? keys.find((k) => k.kem())?.kem();
-    if (kem !== undefined) K2.set(mlkem.decapsulate(E, kem));
+    const selected = keys[sel.key] as DecapsulationKey;
+    const kem = selected.hybrid ? selected.kem() : keys.find((k) => k.hybrid)?.kem();
+    if (kem !== undefined) sel.K2.set(mlkem.decapsulate(E, kem));
   }
-  const opened = openSlot(authorityId, P, parsed, slots[sel.slot] as ParsedSlot, K1, K2, checkC1);
-  return sel.found === 1 ? opened?.key : undefined;
+  return sel;
 }

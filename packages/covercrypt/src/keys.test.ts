@@ -159,6 +159,28 @@ void describe('user keys', () => {
     assert.deepEqual(kb.decapsulate(encapsulation), key);
   });
 
+  void test('exhaustiveScan: the same results, hidden and public, opened and denied', async () => {
+    const { userKey } = await auth.msk.issueUserKey(U3);
+    const fast = await UserKey.load(userKey);
+    const exhaustive = await UserKey.load(userKey, { exhaustiveScan: true });
+    for (const visibility of ['hidden', 'public'] as const) {
+      for (const policy of [
+        'Department::MKG && Security Level::Protected',
+        '(Department::MKG || Department::FIN) && Security Level::Confidential',
+        'Department::HR',
+      ]) {
+        const { key, encapsulation } = auth.mpk.encapsulate(policy, { visibility });
+        const expected = policy === 'Department::HR' ? undefined : key;
+        assert.deepEqual(fast.decapsulate(encapsulation), expected, `${visibility} ${policy}`);
+        assert.deepEqual(
+          exhaustive.decapsulate(encapsulation),
+          expected,
+          `${visibility} ${policy}`,
+        );
+      }
+    }
+  });
+
   void test('a user key of another authority is detected', async () => {
     const other = await authority();
     const theirs = await other.msk.issueUserKey(U3);
@@ -197,5 +219,11 @@ void describe('user keys', () => {
     for (const v of notBytes)
       await assertArgumentErrorAsync(() => UserKey.load(v as Uint8Array), String(v));
     await assert.rejects(UserKey.load(await auth.msk.publicKey()), FormatError);
+    const { userKey } = await auth.msk.issueUserKey(U3);
+    for (const v of [1, 'yes', null])
+      await assertArgumentErrorAsync(
+        () => UserKey.load(userKey, { exhaustiveScan: v as unknown as boolean }),
+        `exhaustiveScan ${String(v)}`,
+      );
   });
 });

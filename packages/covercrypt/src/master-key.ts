@@ -187,8 +187,18 @@ export class MasterSecretKey {
   static async setup(structure: AccessStructure | StructureSpec): Promise<MasterSecretKey> {
     const s =
       structure instanceof AccessStructure ? structure.clone() : AccessStructure.create(structure);
+    // The ML-KEM key pairs (half of the work) are generated on the thread pool where the
+    // provider can (node), while this thread does the fixed-base multiplications H = (x·s)·B.
+    const rights = universe(s);
+    const hybrid = rights.filter((r) => rightMode(s, r) === 'hybrid').length;
+    const pending = mlkem.generateKeyPairs(hybrid);
+    pending.catch(() => undefined); // awaited below; no unhandled rejection if we throw first
     const pair = await crypto.keys.generate('ed25519');
     const st = randomScalars(2);
+    const prepared = randomScalars(rights.length).map((x) => ({
+      x,
+      H: group.point.mulBase(group.scalar.mul(x, st[0] as Uint8Array)),
+    }));
     const msk = new MasterSecretKey({
       structure: s,
       epoch: 1,
@@ -200,7 +210,7 @@ export class MasterSecretKey {
       nextSerial: 0,
       rights: new Map(),
     });
-    msk.#sync();
+    msk.#sync({ prepared, kemPairs: await pending });
     await msk.#initSigning(pair);
     return msk;
   }
@@ -317,17 +327,31 @@ export class MasterSecretKey {
 
   // Makes the stored rights match the structure's universe: new rights get a first revision,
   // rights whose attribute was removed disappear, rights that became hybrid get an ML-KEM key.
-  #sync(): void {
+  // `ahead` (setup): fresh scalars x with their H already computed, and ML-KEM key pairs, for
+  // the new rights; whatever is missing is drawn or generated here.
+  #sync(ahead?: {
+    prepared: { x: Uint8Array; H: Uint8Array }[];
+    kemPairs: { publicKey: Uint8Array; secretKey: Uint8Array }[];
+  }): void {
     const next = new Map<string, _RightState>();
     const rights = universe(this.#structure);
-    const fresh = randomScalars(rights.filter((r) => !this.#rights.has(rightKey(r))).length);
+    const prepared = ahead?.prepared ?? [];
+    const kemPairs = ahead?.kemPairs ?? [];
+    const newCount = rights.filter((r) => !this.#rights.has(rightKey(r))).length;
+    const fresh = randomScalars(Math.max(0, newCount - prepared.length));
     for (const right of rights) {
       const key = rightKey(right);
       const hybrid = rightMode(this.#structure, right) === 'hybrid';
       const state = this.#rights.get(key);
       if (state === undefined) {
-        const { secret, kemPublic } = newRevision(1, hybrid, fresh.pop());
-        this.#cachePublic(key, secret, kemPublic);
+        const ready = prepared.pop();
+        const { secret, kemPublic } = newRevision(
+          1,
+          hybrid,
+          ready?.x ?? fresh.pop(),
+          hybrid ? kemPairs.pop() : undefined,
+        );
+        this.#cachePublic(key, secret, kemPublic, ready?.H);
         next.set(key, { right, revisions: [secret] });
         continue;
       }
@@ -349,8 +373,12 @@ export class MasterSecretKey {
     this.#rights = next;
   }
 
-  #cachePublic(key: string, secret: RevisionSecret, ek: Uint8Array | undefined): void {
-    const H = group.point.mulBase(group.scalar.mul(secret.x, this.#s));
+  #cachePublic(
+    key: string,
+    secret: RevisionSecret,
+    ek: Uint8Array | undefined,
+    H = group.point.mulBase(group.scalar.mul(secret.x, this.#s)),
+  ): void {
     this.#publicCache.set(`${key}#${secret.revision}`, { H, ek });
   }
 

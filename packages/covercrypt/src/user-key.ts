@@ -156,6 +156,14 @@ const SCAN = scanFor(crypto.name);
 export interface LoadUserKeyOptions {
   /** When given, the key must have been issued by this authority (32-byte authority id). */
   readonly authority?: Uint8Array;
+  /**
+   * Hidden-policy decapsulation tries the candidate (slot, secret) pairs in a random order and
+   * stops at the first match: the time says nothing about which right matched, but a key that
+   * matches several slots stops earlier on average. `true` tries every candidate every time, so
+   * that the time depends only on public facts (about twice the average scan cost).
+   * Default false. See docs/covercrypt.md §5 and §10.
+   */
+  readonly exhaustiveScan?: boolean;
 }
 
 // ML-KEM keys are parsed when the user key is loaded, not on first use: a first-use parse would
@@ -164,12 +172,14 @@ class _Secret implements DecapsulationKey {
   readonly right: Right;
   readonly revision: number;
   readonly x: Uint8Array;
+  readonly hybrid: boolean;
   readonly #kem: KemSecretKey | undefined;
 
   constructor(right: Right, revision: number, x: Uint8Array, seed: Uint8Array | undefined) {
     this.right = right;
     this.revision = revision;
     this.x = x;
+    this.hybrid = seed !== undefined;
     this.#kem = seed === undefined ? undefined : mlkem.secretKey(seed);
   }
 
@@ -185,8 +195,11 @@ export class UserKey {
   readonly #ratio: Uint8Array;
   readonly #secrets: readonly _Secret[];
 
-  private constructor(bytes: Uint8Array, contents: UserKeyContents) {
+  readonly #exhaustive: boolean;
+
+  private constructor(bytes: Uint8Array, contents: UserKeyContents, exhaustive = false) {
     this.#bytes = bytes;
+    this.#exhaustive = exhaustive;
     this.#contents = contents;
     this.#authorityId = authorityIdOf(contents.authorityKey);
     const inv = group.scalar.invert(contents.a0);
@@ -208,6 +221,10 @@ export class UserKey {
    *   when the signature does not verify or the key is another authority's.
    */
   static async load(bytes: Uint8Array, options: LoadUserKeyOptions = {}): Promise<UserKey> {
+    const exhaustive: unknown = options.exhaustiveScan;
+    if (exhaustive !== undefined && typeof exhaustive !== 'boolean') {
+      throw new TypeError('options.exhaustiveScan must be a boolean');
+    }
     const copy = bytes instanceof Uint8Array ? copyBytes(bytes) : bytes;
     const { contents, body, mac, signature } = decodeUserKey(copy);
     const id = authorityIdOf(contents.authorityKey);
@@ -226,7 +243,7 @@ export class UserKey {
       signature,
     );
     if (!ok) throw new AuthenticationError('user key signature does not verify');
-    return new UserKey(copy, contents);
+    return new UserKey(copy, contents, options.exhaustiveScan === true);
   }
 
   /** @internal A key the master key just built (no re-verification). */
@@ -301,6 +318,7 @@ export class UserKey {
       this.#secrets,
       false, // c1 is checked implicitly: A, hence K1, depends on it (see `openSlot`)
       SCAN,
+      this.#exhaustive,
     );
   }
 
