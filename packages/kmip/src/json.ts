@@ -43,7 +43,7 @@ import {
   INT64_MIN,
   UINT32_MAX,
   isTtlvItemLike,
-  isTtlvType,
+  TTLV_TYPE_CODE,
   isWellFormedText,
   type TtlvItem,
   type TtlvStructure,
@@ -60,12 +60,17 @@ export interface JsonTtlv {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The default limits, resolved once: `_limits` copies and checks them on every call. */
+const DEFAULTS = _limits(undefined);
+const limitsOf = (limits: DecodeLimits | undefined): Required<DecodeLimits> =>
+  limits === undefined ? DEFAULTS : _limits(limits);
+
 /**
  * Decodes JSON TTLV from text, UTF-8 bytes, or an already parsed value.
  * @throws KmipCodecError on malformed JSON, unknown names, bad values or limits.
  */
 export function decodeJson(input: string | Uint8Array | object, limits?: DecodeLimits): TtlvItem {
-  const l = _limits(limits);
+  const l = limitsOf(limits);
   let parsed: unknown;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     let text: string;
@@ -93,7 +98,7 @@ export function decodeJson(input: string | Uint8Array | object, limits?: DecodeL
   } else {
     throw new TypeError('input must be a string, a Uint8Array or a parsed JSON object');
   }
-  return new JsonReader(new _Budget(l)).node(parsed, 1, new _SiblingContext(), '$');
+  return new JsonReader(new _Budget(l)).node(parsed, 1, new _SiblingContext());
 }
 
 /** Rejects text whose bracket nesting exceeds `max`, scanning outside strings only. */
@@ -112,7 +117,10 @@ function checkNesting(text: string, max: number): void {
   }
 }
 
-const KEYS = new Set(['tag', 'type', 'name', 'value']);
+/** The TTLV type names, for the `type` field (a Map: one hash lookup per node). */
+const TYPES: ReadonlyMap<string, TtlvType> = new Map(
+  (Object.keys(TTLV_TYPE_CODE) as TtlvType[]).map((t) => [t, t]),
+);
 
 /** Object Type value → tag of the object (for the legacy `"Object"` tag). */
 const OBJECT_TAGS: ReadonlyMap<number, number> = new Map([
@@ -128,11 +136,33 @@ const OBJECT_TAGS: ReadonlyMap<number, number> = new Map([
   [ObjectType.CertificateRequest, Tag.CertificateRequest],
 ]);
 
+/**
+ * Reads a parsed JSON tree. Error messages name the failing node by its path
+ * (`$.RequestMessage[1].Attribute`); the path is kept as a stack of tags and indexes and only
+ * turned into text when a message needs it, since building it for every node was a large part
+ * of the decoding time of a small request.
+ */
 class JsonReader {
   readonly budget: _Budget;
+  /** tags[d] and index[d]: tag text and child position at depth d of the node being read. */
+  readonly #tags: string[] = [];
+  readonly #index: number[] = [];
 
   constructor(budget: _Budget) {
     this.budget = budget;
+  }
+
+  /** Path of the node at `depth` (`$` for the root), as far as its parent's child index. */
+  #path(depth: number): string {
+    let p = '$';
+    for (let d = 1; d < depth; d++)
+      p += `.${(this.#tags[d] as string).slice(0, 48)}[${this.#index[d] as number}]`;
+    return p;
+  }
+
+  /** Path of the node at `depth` including its own tag. */
+  #here(depth: number): string {
+    return `${this.#path(depth)}.${(this.#tags[depth] as string).slice(0, 48)}`;
   }
 
   fail(
@@ -143,15 +173,16 @@ class JsonReader {
     throw new KmipCodecError(code, `${path}: ${message}`);
   }
 
-  node(raw: unknown, depth: number, siblings: _SiblingContext, path: string): TtlvItem {
+  node(raw: unknown, depth: number, siblings: _SiblingContext): TtlvItem {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-      this.fail('expected a TTLV object', path);
+      this.fail('expected a TTLV object', this.#path(depth));
     this.budget.item();
     const obj = raw as Record<string, unknown>;
     for (const key of Object.keys(obj))
-      if (!KEYS.has(key)) this.fail(`unexpected key "${key.slice(0, 32)}"`, path);
+      if (key !== 'tag' && key !== 'type' && key !== 'value' && key !== 'name')
+        this.fail(`unexpected key "${key.slice(0, 32)}"`, this.#path(depth));
     const tagText = obj['tag'];
-    if (typeof tagText !== 'string') this.fail('"tag" must be a string', path);
+    if (typeof tagText !== 'string') this.fail('"tag" must be a string', this.#path(depth));
     let tag: number;
     if (
       tagText === 'Object' &&
@@ -163,25 +194,29 @@ class JsonReader {
       try {
         tag = _tagOf(tagText);
       } catch (e) {
-        throw new KmipCodecError((e as KmipCodecError).code, `${path}: ${(e as Error).message}`);
+        throw new KmipCodecError(
+          (e as KmipCodecError).code,
+          `${this.#path(depth)}: ${(e as Error).message}`,
+        );
       }
     }
     const typeText = obj['type'] ?? 'Structure';
-    if (!isTtlvType(typeText)) this.fail('unknown "type"', path, 'ERR_KMIP_BAD_TYPE');
-    const type: TtlvType = typeText;
+    const type = typeof typeText === 'string' ? TYPES.get(typeText) : undefined;
+    if (type === undefined) this.fail('unknown "type"', this.#path(depth), 'ERR_KMIP_BAD_TYPE');
     if (obj['name'] !== undefined && typeof obj['name'] !== 'string')
-      this.fail('"name" must be a string', path);
+      this.fail('"name" must be a string', this.#path(depth));
     const value = obj['value'];
-    const here = `${path}.${tagText.slice(0, 48)}`;
+    this.#tags[depth] = tagText;
     if (type === 'Structure') {
       if (value !== undefined && value !== null && !Array.isArray(value))
-        this.fail('a Structure value must be an array', here);
+        this.fail('a Structure value must be an array', this.#here(depth));
       this.budget.depth(depth);
       const items: TtlvItem[] = [];
       const ctx = new _SiblingContext();
       const list = (value ?? []) as unknown[];
       for (let i = 0; i < list.length; i++) {
-        const item = this.node(list[i], depth + 1, ctx, `${here}[${i}]`);
+        this.#index[depth] = i;
+        const item = this.node(list[i], depth + 1, ctx);
         ctx.see(item);
         items.push(item);
       }
@@ -190,7 +225,8 @@ class JsonReader {
     try {
       return jsonValue(tag, type, value, siblings);
     } catch (e) {
-      if (e instanceof KmipCodecError) throw new KmipCodecError(e.code, `${here}: ${e.message}`);
+      if (e instanceof KmipCodecError)
+        throw new KmipCodecError(e.code, `${this.#here(depth)}: ${e.message}`);
       throw e;
     }
   }
@@ -299,13 +335,25 @@ export interface JsonEncodeOptions {
  */
 export function toJsonTtlv(item: TtlvItem, options?: JsonEncodeOptions): JsonTtlv {
   const style = options?.style ?? 'cosmian';
-  const maxDepth = _limits({ maxDepth: options?.maxDepth ?? 32 }).maxDepth;
-  return writeNode(item, style, 1, maxDepth, new _SiblingContext());
+  return writeNode(item, style, 1, maxDepthOf(options), new _SiblingContext());
 }
 
 /** Encodes a tree as JSON TTLV text. */
 export function encodeJson(item: TtlvItem, options?: JsonEncodeOptions): string {
-  return JSON.stringify(toJsonTtlv(item, options), null, options?.indent);
+  if (options?.indent !== undefined)
+    return JSON.stringify(toJsonTtlv(item, options), null, options.indent);
+  return writeText(
+    item,
+    options?.style ?? 'cosmian',
+    1,
+    maxDepthOf(options),
+    new _SiblingContext(),
+  );
+}
+
+function maxDepthOf(options: JsonEncodeOptions | undefined): number {
+  const maxDepth = options?.maxDepth;
+  return maxDepth === undefined ? 32 : _limits({ maxDepth }).maxDepth;
 }
 
 function badValue(message: string): never {
@@ -336,6 +384,58 @@ function writeNode(
     return style === 'cosmian' ? { tag, value } : { tag, type: 'Structure', value };
   }
   return { tag, type: item.type, value: jsonScalar(item, style, siblings) };
+}
+
+/**
+ * `JSON.stringify(writeNode(...))` without the intermediate objects: the same checks, the same
+ * key order, the same text (compact form). Encoding a response payload this way costs about
+ * half as much as building the object tree and stringifying it.
+ */
+function writeText(
+  item: TtlvItem,
+  style: NameStyle,
+  depth: number,
+  maxDepth: number,
+  siblings: _SiblingContext,
+): string {
+  if (!isTtlvItemLike(item)) badValue('not a TTLV item');
+  if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
+  const tag = JSON.stringify(tagName(item.tag, style) ?? tagHex(item.tag));
+  if (item.type === 'Structure') {
+    const head =
+      style === 'cosmian' ? `{"tag":${tag},"value":` : `{"tag":${tag},"type":"Structure","value":`;
+    return `${head}${childrenText(item, style, depth, maxDepth)}}`;
+  }
+  const value = jsonScalar(item, style, siblings);
+  return `{"tag":${tag},"type":${JSON.stringify(item.type)},"value":${scalarText(value)}}`;
+}
+
+/** The `[...]` text of a Structure's children (depth and shape checked as `writeNode` does). */
+function childrenText(
+  item: TtlvStructure,
+  style: NameStyle,
+  depth: number,
+  maxDepth: number,
+): string {
+  if (depth > maxDepth)
+    throw new KmipCodecError('ERR_KMIP_TOO_DEEP', `nesting deeper than ${maxDepth}`);
+  const children: unknown = item.value;
+  if (!Array.isArray(children)) badValue('Structure value must be an array');
+  const ctx = new _SiblingContext();
+  let out = '[';
+  for (let i = 0; i < item.value.length; i++) {
+    const c = item.value[i] as TtlvItem;
+    if (i > 0) out += ',';
+    out += writeText(c, style, depth + 1, maxDepth, ctx);
+    ctx.see(c);
+  }
+  return `${out}]`;
+}
+
+/** JSON text of a value `jsonScalar` returned (a string, a number or a boolean). */
+function scalarText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
 }
 
 function jsonScalar(item: TtlvItem, style: NameStyle, siblings: _SiblingContext): unknown {
@@ -401,7 +501,7 @@ export function decodeJsonOperation(
 ): { operation: number; response: boolean; payload: TtlvStructure } {
   let root: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    const l = _limits(limits);
+    const l = limitsOf(limits);
     const text =
       typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
     if (text.length > l.maxBytes)
@@ -437,10 +537,22 @@ export function encodeJsonOperation(
   const style = options?.style ?? 'cosmian';
   const name = enumName('Operation', operation, style);
   if (name === undefined) throw new KmipCodecError('ERR_KMIP_BAD_VALUE', 'unknown operation');
+  const root = `${name}${response ? 'Response' : ''}`;
+  // The payload comes from callers in plain JS too: its shape is checked, not assumed.
+  const item: unknown = payload;
+  if (options?.indent === undefined && isTtlvItemLike(item) && item.type === 'Structure') {
+    // The root's own checks, then its children written straight to text.
+    const maxDepth = maxDepthOf(options);
+    if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
+    const value = childrenText(item, style, 1, maxDepth);
+    return style === 'cosmian'
+      ? `{"tag":${JSON.stringify(root)},"value":${value}}`
+      : `{"tag":${JSON.stringify(root)},"type":"Structure","value":${value}}`;
+  }
   const body = toJsonTtlv(payload, options);
   const doc =
     style === 'cosmian'
-      ? { tag: `${name}${response ? 'Response' : ''}`, value: body.value }
-      : { tag: `${name}${response ? 'Response' : ''}`, type: 'Structure', value: body.value };
+      ? { tag: root, value: body.value }
+      : { tag: root, type: 'Structure', value: body.value };
   return JSON.stringify(doc, null, options?.indent);
 }

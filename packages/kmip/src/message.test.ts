@@ -35,6 +35,18 @@ void test('Batch Count must match the batch items', () => {
   assert.throws(() => decodeRequestMessage(t.structure(Tag.ResponseMessage, [])), KmipPayloadError);
 });
 
+void test('a key pair recorded as two identifiers (private first) answers both enumerations', () => {
+  const ctx = new BatchContext();
+  ctx.beginItem();
+  ctx.record(Operation.ReKeyKeyPair, ['priv', 'pub']);
+  assert.equal(ctx.placeholder, 'priv');
+  assert.equal(ctx.resolve({ enumeration: UniqueIdentifierEnum.ReKeyKeyPairPrivateKey }), 'priv');
+  assert.equal(ctx.resolve({ enumeration: UniqueIdentifierEnum.ReKeyKeyPairPublicKey }), 'pub');
+  ctx.beginItem();
+  ctx.record(Operation.CreateKeyPair, ['p2', 'q2']);
+  assert.equal(ctx.resolve({ enumeration: UniqueIdentifierEnum.CreateKeyPairPublicKey }), 'q2');
+});
+
 void test('ID Placeholder and Unique Identifier references', () => {
   const ctx = new BatchContext();
   assert.throws(

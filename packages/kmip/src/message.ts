@@ -299,7 +299,8 @@ export class BatchContext {
 
   /**
    * Records identifiers a successful item returned. For Create Key Pair and Re-key Key Pair
-   * pass the private key first: it becomes the placeholder (KMIP 2.1 §9.1).
+   * pass the private key first: it becomes the placeholder (KMIP 2.1 §9.1); the public key is
+   * `publicKeyUid`, else the second identifier of `uids`.
    * Locate sets the placeholder only when it found exactly one object.
    */
   record(operation: number, uids: readonly string[], publicKeyUid?: string): void {
@@ -312,15 +313,14 @@ export class BatchContext {
     if (sets) this.placeholder = first;
     const e = UID_ENUM_OF_OPERATION.get(operation);
     if (e !== undefined) this.byEnum.set(e, first);
+    const pub = publicKeyUid ?? uids[1];
     if (operation === Operation.CreateKeyPair) {
       this.byEnum.set(UniqueIdentifierEnum.CreateKeyPairPrivateKey, first);
-      if (publicKeyUid !== undefined)
-        this.byEnum.set(UniqueIdentifierEnum.CreateKeyPairPublicKey, publicKeyUid);
+      if (pub !== undefined) this.byEnum.set(UniqueIdentifierEnum.CreateKeyPairPublicKey, pub);
     }
     if (operation === Operation.ReKeyKeyPair) {
       this.byEnum.set(UniqueIdentifierEnum.ReKeyKeyPairPrivateKey, first);
-      if (publicKeyUid !== undefined)
-        this.byEnum.set(UniqueIdentifierEnum.ReKeyKeyPairPublicKey, publicKeyUid);
+      if (pub !== undefined) this.byEnum.set(UniqueIdentifierEnum.ReKeyKeyPairPublicKey, pub);
     }
   }
 

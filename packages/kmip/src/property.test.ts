@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeTtlv, encodeTtlv } from './binary.ts';
 import { KmipCodecError } from './errors.ts';
-import { decodeJson, encodeJson } from './json.ts';
+import { decodeJson, encodeJson, encodeJsonOperation, toJsonTtlv } from './json.ts';
 import { Tag } from './tags.ts';
 import * as t from './ttlv.ts';
 import { decodeXml, encodeXml } from './xml.ts';
@@ -71,6 +71,27 @@ void test('JSON round trip, both styles', () => {
     fc.property(tree, fc.constantFrom('oasis' as const, 'cosmian' as const), (item, style) =>
       t.ttlvEquals(decodeJson(encodeJson(item, { style })), item),
     ),
+    runs,
+  );
+});
+
+void test('JSON text is JSON.stringify of the object form (compact writer), operations too', () => {
+  fc.assert(
+    fc.property(tree, fc.constantFrom('oasis' as const, 'cosmian' as const), (item, style) => {
+      assert.equal(encodeJson(item, { style }), JSON.stringify(toJsonTtlv(item, { style })));
+      assert.equal(
+        encodeJson(item, { style, indent: 2 }),
+        JSON.stringify(toJsonTtlv(item, { style }), null, 2),
+      );
+      if (item.type !== 'Structure') return;
+      // Operation 31 is Encrypt in both spellings.
+      const body = toJsonTtlv(item, { style });
+      const doc =
+        style === 'cosmian'
+          ? { tag: 'EncryptResponse', value: body.value }
+          : { tag: 'EncryptResponse', type: 'Structure', value: body.value };
+      assert.equal(encodeJsonOperation(31, true, item, { style }), JSON.stringify(doc));
+    }),
     runs,
   );
 });
