@@ -26,6 +26,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { cryptoOpRows } from './_crypto-ops.ts';
 import {
   Operation,
   createSymmetricKey,
@@ -446,6 +447,48 @@ if (want('create PostgreSQL')) {
   }
 }
 
+// Server crypto operations (issue 8): ECDSA P-256 sign, RSA-2048 decrypt, Covercrypt encrypt
+// 1 KiB over JSON on SQLite, at BENCH_OPS_CONCURRENCY (default 1,8). Rows of operations the
+// server lacks say "skipped" (decided at run time, see _crypto-ops.ts).
+const OP_LEVELS = (process.env['BENCH_OPS_CONCURRENCY'] ?? '1,8').split(',').map(Number);
+const opRows: { name: string; points: Point[] | string }[] = [];
+if (want('sign') || want('decrypt') || want('covercrypt')) {
+  const opsDir = mkdtempSync(join(tmpdir(), 'custos-kms-bench-'));
+  try {
+    const kms = await startServer(['kms', opsDir]);
+    const post = (body: Buffer): ReturnType<typeof once> =>
+      once(new Agent(), {
+        port: kms.port,
+        path: '/kmip/2_1',
+        contentType: 'application/json',
+        body,
+      });
+    for (const r of await cryptoOpRows(post)) {
+      if (!want(r.name)) continue;
+      if ('skipped' in r) {
+        opRows.push({ name: r.name, points: r.skipped });
+        continue;
+      }
+      const t: Target = {
+        pid: kms.child.pid,
+        port: kms.port,
+        path: '/kmip/2_1',
+        contentType: 'application/json',
+        body: r.body,
+      };
+      const points: Point[] = [];
+      for (const c of OP_LEVELS) {
+        await load(t, c, WARMUP, false);
+        points.push(await load(t, c, DURATION, true));
+      }
+      opRows.push({ name: r.name, points });
+    }
+    await kms.stop();
+  } finally {
+    rmSync(opsDir, { recursive: true, force: true });
+  }
+}
+
 // Report.
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -474,4 +517,23 @@ for (const r of rows) {
   console.log(
     `| ${r.name}, share of the ceiling (paired median) | ${r.ratios.map((x) => `${Math.round(x * 100)}%`).join(' | ')} | |`,
   );
+}
+if (opRows.length > 0) {
+  console.log(`\nServer crypto operations, JSON /kmip/2_1, SQLite; requests/s\n`);
+  console.log(
+    `| operation | ${OP_LEVELS.map((c) => `c=${c}`).join(' | ')} | p50 / p99 (ms) | server CPU/req |`,
+  );
+  console.log(`|---|${OP_LEVELS.map(() => '---:').join('|')}|---:|---:|`);
+  for (const r of opRows) {
+    if (typeof r.points === 'string') {
+      console.log(`| ${r.name} | ${r.points} |`);
+      continue;
+    }
+    const last = r.points[r.points.length - 1] as Point;
+    const errs = r.points.reduce((s, p) => s + p.errors, 0);
+    const cpus = r.points.map((p) => p.cpuUs).filter((x): x is number => x !== undefined);
+    console.log(
+      `| ${r.name} | ${r.points.map((p) => fmt(p.rps)).join(' | ')} | ${last.p50.toFixed(2)} / ${last.p99.toFixed(2)}${errs > 0 ? ` (${errs} errors)` : ''} | ${cpus.length === 0 ? '—' : `${Math.round(median(cpus))} µs`} |`,
+    );
+  }
 }

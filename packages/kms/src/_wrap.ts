@@ -8,6 +8,9 @@
  *
  * Using a key to wrap needs the `encrypt` right, an Active state and the Wrap Key usage bit;
  * unwrapping needs `decrypt`, a processable state and Unwrap Key.
+ *
+ * Private and public keys can be wrapped too (their byte material: PKCS#8, SPKI, Raw...), and
+ * a public key or certificate can be the wrapping key: that path is `_asym-wrap.ts`.
  */
 import {
   BlockCipherMode,
@@ -25,6 +28,12 @@ import { provider } from '@custos/crypto';
 import type { OperationContext } from './context.ts';
 import { aesGcmOpen, aesGcmSeal, secretKey } from './crypto-modes.ts';
 import { KmsError } from './errors.ts';
+import {
+  asymmetricWrapper,
+  materialBytes,
+  unwrapWithKeyPair,
+  wrapWithKeyPair,
+} from './_asym-wrap.ts';
 import { keyBytes } from './_objects.ts';
 import type { LoadedObject } from './repository.ts';
 import { checkUsageMask } from './rules.ts';
@@ -101,17 +110,15 @@ export async function wrapObject(
       'ERR_KMS_FEATURE_NOT_SUPPORTED',
       'MAC/signature wrapping and wrapped attributes are not supported',
     );
-  if (object.kind !== 'SymmetricKey' && object.kind !== 'SecretData')
-    throw new KmsError(
-      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
-      'only symmetric keys and secret data can be wrapped',
-    );
+  const material = materialBytes(object, uid);
   const info = spec.encryptionKeyInformation;
   const wrapUid = info === undefined ? undefined : await ctx.resolve(info.uniqueIdentifier);
   if (wrapUid === uid) throw new KmsError('ERR_KMS_INVALID_FIELD', 'a key cannot wrap itself');
+  // Public keys, certificates (and private keys, through their public key): _asym-wrap.ts.
+  const pairEnd = await asymmetricWrapper(ctx, wrapUid, false);
+  if (pairEnd !== undefined) return wrapWithKeyPair(object, spec, pairEnd, uid);
   const wrapper = await wrappingKey(ctx, wrapUid, false);
   const kek = aesKey(wrapper);
-  const material = keyBytes(object, uid);
   const mode = wrapMode(info?.cryptographicParameters);
   const data: KeyWrappingData = {
     wrappingMethod: WrappingMethod.Encrypt,
@@ -143,8 +150,10 @@ export async function wrapObject(
     wrapped.set(sealed.tag, sealed.ciphertext.length);
     data.ivCounterNonce = iv;
   }
-  const keyBlock: KeyBlock = { ...object.keyBlock, keyValue: wrapped, keyWrappingData: data };
-  return { ...object, keyBlock };
+  // materialBytes accepted the object: it has a key block.
+  const kb = (object as { keyBlock: KeyBlock }).keyBlock;
+  const keyBlock: KeyBlock = { ...kb, keyValue: wrapped, keyWrappingData: data };
+  return { ...object, keyBlock } as ManagedObject;
 }
 
 function modeValue(mode: WrapMode): number {
@@ -164,15 +173,19 @@ export async function unwrapObject(
   const kb = object.keyBlock;
   const data = kb.keyWrappingData as KeyWrappingData;
   checkMethod(data.wrappingMethod, data.encodingOption);
-  if (object.kind !== 'SymmetricKey' && object.kind !== 'SecretData')
-    throw new KmsError(
-      'ERR_KMS_ILLEGAL_OBJECT_TYPE',
-      'only symmetric keys and secret data can be unwrapped',
-    );
+  if (
+    object.kind !== 'SymmetricKey' &&
+    object.kind !== 'SecretData' &&
+    object.kind !== 'PrivateKey' &&
+    object.kind !== 'PublicKey'
+  )
+    throw new KmsError('ERR_KMS_ILLEGAL_OBJECT_TYPE', 'only keys and secret data can be unwrapped');
   if (!(kb.keyValue instanceof Uint8Array))
     throw new KmsError('ERR_KMS_INVALID_FIELD', 'a wrapped Key Value must be a Byte String');
   const info = data.encryptionKeyInformation;
   const unwrapUid = info === undefined ? undefined : await ctx.resolve(info.uniqueIdentifier);
+  const pairEnd = await asymmetricWrapper(ctx, unwrapUid, true);
+  if (pairEnd !== undefined) return unwrapWithKeyPair(object, pairEnd);
   const unwrapper = await wrappingKey(ctx, unwrapUid, true);
   const kek = aesKey(unwrapper);
   const mode = wrapMode(info?.cryptographicParameters);

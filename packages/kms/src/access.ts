@@ -17,6 +17,7 @@ import type { Grant } from './store.ts';
 export const OBJECT_RIGHTS: readonly string[] = Object.freeze([
   'activate',
   'addattribute',
+  'certify',
   'decrypt',
   'deleteattribute',
   'derivekey',
@@ -32,6 +33,9 @@ export const OBJECT_RIGHTS: readonly string[] = Object.freeze([
   'rekey',
   'revoke',
   'setattribute',
+  'sign',
+  'signatureverify',
+  'validate',
 ]);
 
 /** The one right that is granted on `*` (all objects): creating objects. */

@@ -112,4 +112,56 @@ void describe('audit log', () => {
     );
     await store.close();
   });
+
+  void it('wait_for_write: a response is sent only once its record is stored', async () => {
+    const t = await startTestServer({
+      settings: { 'audit.wait_for_write': 'true', 'audit.flush_interval_ms': '60000' },
+    });
+    const admin = t.as('admin');
+    const uid = (await admin.createSymmetricKey({ activationDate: PAST }))
+      .uniqueIdentifier as string;
+    await Promise.all([
+      admin.encrypt(uid, new Uint8Array(8)),
+      admin.encrypt(uid, new Uint8Array(8)),
+    ]);
+    // No close, no flush: with a 60 s interval only wait_for_write can have written them.
+    const chain = t.server.state.audit?.chain as string;
+    const rows = await t.server.store.readAudit(chain, 0, 100);
+    assert.deepEqual(
+      rows.map((r) => r.operation),
+      ['create', 'encrypt', 'encrypt'],
+    );
+    await t.close(true);
+  });
+
+  void it('persisted() rejects while the store refuses records, which stay queued', async () => {
+    const kek = new KeyEncryptionKey(new Uint8Array(32).fill(4));
+    const store = SqliteStore.open({ path: ':memory:' });
+    const append = store.appendAudit.bind(store);
+    let refuse = true;
+    store.appendAudit = (rows) => (refuse ? Promise.reject(new Error('disk full')) : append(rows));
+    const log = await AuditLog.open(
+      store,
+      kek.auditKey,
+      'c',
+      { flushIntervalMs: 60_000, waitForWrite: true },
+      silentLogger,
+    );
+    assert.equal(log.waitForWrite, true);
+    log.append('u', 'encrypt', 'x', 'success', '', 'test');
+    await assert.rejects(log.persisted());
+    refuse = false;
+    log.append('u', 'decrypt', 'x', 'success', '', 'test');
+    await log.persisted();
+    assert.deepEqual(
+      (await store.readAudit('c', 0, 10)).map((r) => [r.seq, r.operation]),
+      [
+        [1, 'encrypt'],
+        [2, 'decrypt'],
+      ],
+    );
+    assert.equal((await verifyAudit(store, kek.auditKey))[0]?.ok, true);
+    await log.close();
+    await store.close();
+  });
 });

@@ -13,7 +13,10 @@
  *
  * Each server instance writes its own chain (named by `instance_id`), so instances sharing a
  * PostgreSQL database never contend for the chain head. Records are buffered and written every
- * `flush_interval_ms` (0: as soon as possible); a crash loses at most that window.
+ * `flush_interval_ms` (0: as soon as possible), in the background: a crash loses the records
+ * not yet written (those of the last interval, plus any the store refused and that wait for a
+ * retry). With `wait_for_write` each response waits until its record is stored instead (see
+ * `persisted()`), one write serving every record that arrived meanwhile.
  */
 import { provider, toHex } from '@custos/crypto';
 import type { Logger } from './log.ts';
@@ -29,14 +32,32 @@ export interface AuditEvent {
   readonly source: string;
 }
 
-type Entry = Omit<AuditRow, 'prev' | 'mac'>;
+/** A record being chained: an AuditRow whose `prev` and `mac` are set when its batch closes. */
+type Entry = { -readonly [K in keyof AuditRow]: AuditRow[K] };
+
+/** Options of `AuditLog.open`. */
+export interface AuditOptions {
+  /** Longest time a record waits in memory before its batch is written (0: at once). */
+  readonly flushIntervalMs: number;
+  /**
+   * When true, `persisted()` is what request handlers await before answering: a response is
+   * only sent once its audit record is stored (group commit: one write for every record that
+   * arrived meanwhile). When false, records are written in the background at most
+   * `flushIntervalMs` after they were made.
+   */
+  readonly waitForWrite?: boolean;
+}
 
 const ZERO = '0'.repeat(64);
 const utf8 = new TextEncoder();
 
 type Mac = ReturnType<typeof provider.mac.hmacKey>;
 
-function batchMac(mac: Mac, prev: string, entries: readonly Entry[]): string {
+function batchMac(
+  mac: Mac,
+  prev: string,
+  entries: readonly Omit<AuditRow, 'prev' | 'mac'>[],
+): string {
   const body = JSON.stringify(
     entries.map((r) => [
       r.chain,
@@ -59,12 +80,18 @@ export class AuditLog {
   readonly #chain: string;
   readonly #interval: number;
   readonly #logger: Logger;
+  /** Whether responses wait for their record to be stored (`persisted()`). */
+  readonly waitForWrite: boolean;
   #seq = 0;
   #prev = ZERO;
   /** Events not yet chained. */
   #events: Entry[] = [];
   /** Chained rows whose write failed (retried first). */
   #pending: AuditRow[] = [];
+  /** Result of the last write attempt (rejected while the store refuses records). */
+  #lastWrite: Promise<void> = Promise.resolve();
+  /** The queued flush that will take the records now waiting, if one is queued. */
+  #next: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #written = 0;
@@ -73,25 +100,30 @@ export class AuditLog {
     store: Store,
     key: Uint8Array,
     chain: string,
-    intervalMs: number,
+    options: AuditOptions,
     logger: Logger,
   ) {
     this.#store = store;
     this.#mac = provider.mac.hmacKey('sha256', key);
     this.#chain = chain;
-    this.#interval = intervalMs;
+    this.#interval = options.flushIntervalMs;
+    this.waitForWrite = options.waitForWrite === true;
     this.#logger = logger;
   }
 
-  /** Opens the chain `chain`, continuing after its last stored record. */
+  /**
+   * Opens the chain `chain`, continuing after its last stored record. `options` may be the
+   * flush interval alone (records written in the background).
+   */
   static async open(
     store: Store,
     key: Uint8Array,
     chain: string,
-    intervalMs: number,
+    options: number | AuditOptions,
     logger: Logger,
   ): Promise<AuditLog> {
-    const log = new AuditLog(store, key, chain, intervalMs, logger);
+    const o = typeof options === 'number' ? { flushIntervalMs: options } : options;
+    const log = new AuditLog(store, key, chain, o, logger);
     const last = await store.lastAudit(chain);
     if (last !== undefined) {
       log.#seq = last.seq;
@@ -111,19 +143,37 @@ export class AuditLog {
 
   /** Appends a record to the chain (written at the next flush). */
   record(event: AuditEvent): void {
+    this.append(event.user, event.operation, event.uid, event.status, event.reason, event.source);
+  }
+
+  /** `record` without the event object, for the request path. */
+  append(
+    user: string,
+    operation: string,
+    uid: string,
+    status: 'success' | 'failure',
+    reason: string,
+    source: string,
+  ): void {
+    // The entry becomes the stored row: `prev` and `mac` are filled in when its batch closes.
     this.#events.push({
       chain: this.#chain,
       seq: ++this.#seq,
       at: Date.now(),
-      user: event.user,
-      operation: event.operation,
-      uid: event.uid,
-      status: event.status,
-      reason: event.reason,
-      source: event.source,
+      user,
+      operation,
+      uid,
+      status,
+      reason,
+      source,
+      prev: '',
+      mac: '',
     });
-    if (this.#interval === 0) void this.flush();
-    else if (this.#timer === undefined) {
+    if (this.#interval === 0 || this.waitForWrite) {
+      // Written as soon as the store takes it; records made while a write is running go
+      // together in the next one (group commit).
+      this.#next ??= this.flush();
+    } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         void this.flush();
@@ -136,22 +186,35 @@ export class AuditLog {
   /** Writes every pending record. Failures are logged and retried at the next flush. */
   flush(): Promise<void> {
     const run = async (): Promise<void> => {
+      // From here on, new records need a new flush.
+      this.#next = undefined;
       if (this.#events.length > 0) {
         const events = this.#events;
         this.#events = [];
         const prev = this.#prev;
         const mac = batchMac(this.#mac, prev, events);
         this.#prev = mac;
-        for (const e of events) this.#pending.push({ ...e, prev, mac });
+        for (const e of events) {
+          e.prev = prev;
+          e.mac = mac;
+        }
+        this.#pending = this.#pending.length === 0 ? events : this.#pending.concat(events);
       }
-      if (this.#pending.length === 0) return;
+      if (this.#pending.length === 0) {
+        this.#lastWrite = Promise.resolve();
+        return;
+      }
       const batch = this.#pending;
       this.#pending = [];
       try {
         await this.#store.appendAudit(batch);
         this.#written += batch.length;
+        this.#lastWrite = Promise.resolve();
       } catch (error) {
         this.#pending = batch.concat(this.#pending);
+        this.#lastWrite = Promise.reject(new Error('audit write failed'));
+        // Observed here; `persisted()` hands it to whoever waits.
+        this.#lastWrite.catch(() => undefined);
         this.#logger.error('audit write failed; will retry', {
           error,
           pending: this.#pending.length,
@@ -160,6 +223,17 @@ export class AuditLog {
     };
     this.#flushing = this.#flushing.then(run, run);
     return this.#flushing;
+  }
+
+  /**
+   * Resolves once every record made so far is stored; rejects when the write that should have
+   * stored them failed (the records stay queued and are retried). With `waitForWrite` the
+   * write is already under way: this joins it (and, if records came after it started, the
+   * next one).
+   */
+  async persisted(): Promise<void> {
+    await (this.#events.length > 0 ? (this.#next ?? this.flush()) : this.#flushing);
+    if (this.#pending.length > 0) await this.#lastWrite;
   }
 
   async close(): Promise<void> {

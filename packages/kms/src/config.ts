@@ -84,6 +84,7 @@ export interface KmsConfig {
   readonly audit: {
     readonly enabled: boolean;
     readonly flushIntervalMs: number;
+    readonly waitForWrite: boolean;
   };
   readonly log: {
     readonly level: LogLevel;
@@ -354,6 +355,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 20,
     range: [0, 60_000],
     doc: 'Audit records are written in batches at most this often (0: with every request).',
+  },
+  {
+    path: 'audit.wait_for_write',
+    kind: 'bool',
+    default: false,
+    doc: 'Answer a request only once its audit record is stored (group commit); else records are written in the background within audit.flush_interval_ms.',
   },
   {
     path: 'log.level',
@@ -647,7 +654,11 @@ function build(v: Map<string, unknown>, cwd: string): KmsConfig {
       jwt: v.get('auth.jwt') as JwtProviderConfig[],
       clientCertificates: b('auth.client_certificates'),
     },
-    audit: { enabled: b('audit.enabled'), flushIntervalMs: n('audit.flush_interval_ms') },
+    audit: {
+      enabled: b('audit.enabled'),
+      flushIntervalMs: n('audit.flush_interval_ms'),
+      waitForWrite: b('audit.wait_for_write'),
+    },
     log: { level: s('log.level') as LogLevel, format: s('log.format') as 'json' | 'text' },
     limits: {
       maxBatchItems: n('limits.max_batch_items'),

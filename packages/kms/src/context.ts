@@ -45,6 +45,8 @@ export interface OperationResult {
   readonly uids: readonly string[];
   /** Identifier the audit record names when `uids` is empty (the object acted on). */
   readonly subject?: string;
+  /** Result Message of a successful item (Validate says why a chain is (in)valid). */
+  readonly message?: string;
 }
 
 export class OperationContext {
@@ -53,8 +55,7 @@ export class OperationContext {
   readonly version: ProtocolVersion;
   readonly batch: BatchContext;
   readonly tx: StoreTransaction | undefined;
-  /** One clock reading per request: every date an operation sets is this one. */
-  readonly now: Date;
+  #now: Date | undefined;
 
   constructor(
     server: ServerState,
@@ -68,7 +69,14 @@ export class OperationContext {
     this.version = version;
     this.batch = batch;
     this.tx = tx;
-    this.now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  }
+
+  /**
+   * One clock reading per request, in whole seconds: every date an operation sets is this one.
+   * Read on first use (an Encrypt only compares dates, and most requests never ask).
+   */
+  get now(): Date {
+    return (this.#now ??= new Date(Math.floor(Date.now() / 1000) * 1000));
   }
 
   get user(): string {
@@ -97,6 +105,12 @@ export class OperationContext {
     return id;
   }
 
+  /** `resolve` without a promise when the identifier is not a tag list. */
+  #resolveNow(uid: UniqueIdentifier | undefined): string | Promise<string> {
+    const id = this.batch.resolve(uid);
+    return id.startsWith('[') ? this.resolveTags(id) : id;
+  }
+
   private async resolveTags(text: string): Promise<string> {
     let tags: unknown;
     try {
@@ -120,6 +134,9 @@ export class OperationContext {
 
   /** The object, through the transaction when there is one. @throws KmsError ItemNotFound */
   async load(uid: string, lock = false): Promise<LoadedObject> {
+    // A cache hit needs no await (every Encrypt with a known key).
+    const hit = this.tx === undefined ? this.server.repo.peek(uid) : undefined;
+    if (hit !== undefined) return hit;
     const loaded =
       this.tx === undefined
         ? await this.server.repo.load(uid)
@@ -139,7 +156,8 @@ export class OperationContext {
     use: KeyUse,
     lock = false,
   ): Promise<LoadedObject> {
-    const loaded = await this.load(await this.resolve(uid), lock);
+    const id = this.#resolveNow(uid);
+    const loaded = await this.load(typeof id === 'string' ? id : await id, lock);
     requireRight(loaded, this.user, right);
     checkUsable(loaded.record, use, this.now);
     return loaded;

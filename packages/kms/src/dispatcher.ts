@@ -102,15 +102,23 @@ export class Dispatcher {
     } catch (error) {
       const e = toKmsError(error);
       this.logInternal(e);
-      this.audit?.record({
-        user: caller.user,
-        operation: 'message',
-        uid: '',
-        status: 'failure',
-        reason: reasonName(e.reason),
-        source: caller.source,
-      });
+      this.audit?.append(
+        caller.user,
+        'message',
+        '',
+        'failure',
+        reasonName(e.reason),
+        caller.source,
+      );
       items = [{ item: this.failure(undefined, undefined, e, version), error: e }];
+    }
+    if (this.audit?.waitForWrite === true) {
+      const e = await this.#auditStored();
+      if (e !== undefined)
+        items = items.map((o) => ({
+          item: this.failure(o.item.operation, o.item.uniqueBatchItemId, e, version),
+          error: e,
+        }));
     }
     const response = encodeResponseMessage({
       header: { protocolVersion: version, timeStamp: now, batchCount: items.length },
@@ -140,14 +148,33 @@ export class Dispatcher {
     payload: TtlvStructure,
     caller: Caller,
   ): Promise<TtlvStructure> {
-    const [outcome] = await this.processItems(
-      V21,
-      [{ operation, payload }],
-      BatchErrorContinuationOption.Stop,
-      caller,
-    );
+    const items = [{ operation, payload }];
+    // A read goes straight to runItems: one async step less than processItems.
+    const [outcome] =
+      operationSpec(operation)?.write === true
+        ? await this.processItems(V21, items, BatchErrorContinuationOption.Stop, caller)
+        : await this.runItems(V21, items, BatchErrorContinuationOption.Stop, caller, undefined);
+    if (this.audit?.waitForWrite === true) {
+      const e = await this.#auditStored();
+      if (e !== undefined) throw e;
+    }
     if (outcome?.error !== undefined) throw outcome.error;
     return outcome?.item.payload ?? { tag: Tag.ResponsePayload, type: 'Structure', value: [] };
+  }
+
+  /**
+   * With `audit.wait_for_write`: waits until the audit records of this request are stored.
+   * Returns the error to answer with when they could not be (the operation itself may have
+   * been done and committed: the client learns that its audit trail is not yet written, and
+   * the records stay queued for the next write).
+   */
+  async #auditStored(): Promise<KmsError | undefined> {
+    try {
+      await this.audit?.persisted();
+      return undefined;
+    } catch {
+      return new KmsError('ERR_KMS_UNAVAILABLE', 'the audit log could not be written');
+    }
   }
 
   private failure(
@@ -209,7 +236,7 @@ export class Dispatcher {
       const spec = operationSpec(item.operation);
       const name = spec?.name ?? `operation-${item.operation}`;
       batch.beginItem();
-      const savepoint = `item_${i}`;
+      const savepoint = tx === undefined ? '' : `item_${i}`;
       try {
         if (spec === undefined)
           throw new KmsError(
@@ -227,16 +254,10 @@ export class Dispatcher {
         };
         if (item.uniqueBatchItemId !== undefined)
           response.uniqueBatchItemId = item.uniqueBatchItemId;
+        if (result.message !== undefined) response.resultMessage = result.message;
         out.push({ item: response });
         const uid = result.uids[0] ?? result.subject ?? '';
-        this.audit?.record({
-          user: caller.user,
-          operation: name,
-          uid,
-          status: 'success',
-          reason: '',
-          source: caller.source,
-        });
+        this.audit?.append(caller.user, name, uid, 'success', '', caller.source);
         this.metrics.operation(name, 'success', '', (performance.now() - started) / 1000);
       } catch (error) {
         const e = toKmsError(error);
@@ -247,14 +268,14 @@ export class Dispatcher {
           error: e,
         });
         const reason = reasonName(e.reason);
-        this.audit?.record({
-          user: caller.user,
-          operation: name,
-          uid: peekUid(item.payload),
-          status: 'failure',
+        this.audit?.append(
+          caller.user,
+          name,
+          peekUid(item.payload),
+          'failure',
           reason,
-          source: caller.source,
-        });
+          caller.source,
+        );
         this.metrics.operation(name, 'failure', reason, (performance.now() - started) / 1000);
         if (option === BatchErrorContinuationOption.Continue) continue;
         if (option === BatchErrorContinuationOption.Undo) {

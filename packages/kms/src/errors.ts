@@ -46,6 +46,14 @@ export type KmsErrorCode =
   | 'ERR_KMS_INVALID_ATTRIBUTE_VALUE'
   | 'ERR_KMS_UNSUPPORTED_ATTRIBUTE'
   | 'ERR_KMS_MISSING_IV'
+  | 'ERR_KMS_ACCESS_STRUCTURE'
+  | 'ERR_KMS_ACCESS_POLICY'
+  | 'ERR_KMS_ACCESS_POLICY_DENIED'
+  | 'ERR_KMS_FPE_DATA'
+  | 'ERR_KMS_INVALID_CERTIFICATE'
+  | 'ERR_KMS_INVALID_CSR'
+  | 'ERR_KMS_X509_EXTENSION'
+  | 'ERR_KMS_ISSUER'
   | 'ERR_KMS_RESPONSE_TOO_LARGE'
   | 'ERR_KMS_SERVER_LIMIT'
   | 'ERR_KMS_BAD_REQUEST'
@@ -116,6 +124,22 @@ export const ERROR_REGISTRY: Readonly<Record<KmsErrorCode, ErrorMapping>> = Obje
   ERR_KMS_INVALID_ATTRIBUTE_VALUE: { reason: ResultReason.InvalidAttributeValue, status: 422 },
   ERR_KMS_UNSUPPORTED_ATTRIBUTE: { reason: ResultReason.UnsupportedAttribute, status: 422 },
   ERR_KMS_MISSING_IV: { reason: ResultReason.MissingInitializationVector, status: 422 },
+  // Covercrypt: an access structure that does not parse or an edit it refuses.
+  ERR_KMS_ACCESS_STRUCTURE: { reason: ResultReason.InvalidAttributeValue, status: 422 },
+  // Covercrypt: an access or encryption policy that does not parse or names unknown attributes.
+  ERR_KMS_ACCESS_POLICY: { reason: ResultReason.InvalidField, status: 422 },
+  // Covercrypt: the user key's access policy does not open the ciphertext (or it was altered).
+  ERR_KMS_ACCESS_POLICY_DENIED: { reason: ResultReason.CryptographicFailure, status: 422 },
+  // FPE: a value that does not fit the requested format (alphabet, domain, length).
+  ERR_KMS_FPE_DATA: { reason: ResultReason.InvalidField, status: 422 },
+  // PKI: a certificate, PEM text or PKCS#7 container that does not parse.
+  ERR_KMS_INVALID_CERTIFICATE: { reason: ResultReason.InvalidField, status: 422 },
+  // PKI: a PKCS#10 request that does not parse or whose signature does not verify.
+  ERR_KMS_INVALID_CSR: { reason: ResultReason.InvalidCSR, status: 422 },
+  // PKI: a subject name, validity or X.509 extension description Certify cannot use.
+  ERR_KMS_X509_EXTENSION: { reason: ResultReason.InvalidAttributeValue, status: 422 },
+  // PKI: the issuer named cannot sign the certificate (not a CA, key mismatch, expired).
+  ERR_KMS_ISSUER: { reason: ResultReason.InvalidField, status: 422 },
   ERR_KMS_RESPONSE_TOO_LARGE: { reason: ResultReason.ResponseTooLarge, status: 422 },
   ERR_KMS_SERVER_LIMIT: { reason: ResultReason.ServerLimitExceeded, status: 413 },
   ERR_KMS_BAD_REQUEST: { reason: ResultReason.InvalidField, status: 400 },
@@ -169,6 +193,7 @@ const V1_FALLBACK: ReadonlyMap<number, number> = new Map([
   [ResultReason.MissingInitializationVector, ResultReason.MissingData],
   [ResultReason.ServerLimitExceeded, ResultReason.GeneralFailure],
   [ResultReason.UnsupportedProtocolVersion, ResultReason.InvalidMessage],
+  [ResultReason.InvalidCSR, ResultReason.InvalidField],
 ]);
 
 /**

@@ -113,7 +113,7 @@ void describe('HTTP listener', () => {
     const missing = await encrypt('nope');
     assert.equal(missing.status, 404);
     assert.equal((JSON.parse(missing.text) as { error: string }).error, 'ERR_KMS_ITEM_NOT_FOUND');
-    const unknownOp = await t.post('/kmip/2_1', JSON.stringify({ tag: 'Certify', value: [] }));
+    const unknownOp = await t.post('/kmip/2_1', JSON.stringify({ tag: 'Archive', value: [] }));
     assert.equal(unknownOp.status, 501);
     const notOp = await t.post('/kmip/2_1', JSON.stringify({ tag: 'Frobnicate', value: [] }));
     assert.equal(notOp.status, 400);

@@ -189,14 +189,7 @@ export class HttpListener {
 
   /** Audits a request refused before any operation ran (unreadable body, failed login). */
   #auditRefusal(user: string, source: string, operation: string, e: KmsError): void {
-    this.#deps.server.audit?.record({
-      user,
-      operation,
-      uid: '',
-      status: 'failure',
-      reason: reasonName(e.reason),
-      source,
-    });
+    this.#deps.server.audit?.append(user, operation, '', 'failure', reasonName(e.reason), source);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -268,6 +261,12 @@ export class HttpListener {
       }
       try {
         const out = await handleAccessRoute(this.#deps.server, caller, method, path, body);
+        // Rights changes are audited; with audit.wait_for_write their answer waits for it too.
+        const audit = this.#deps.server.audit;
+        if (audit?.waitForWrite === true)
+          await audit.persisted().catch(() => {
+            throw new KmsError('ERR_KMS_UNAVAILABLE', 'the audit log could not be written');
+          });
         sendJson(res, 200, out);
       } catch (error) {
         const e = toKmsError(error);

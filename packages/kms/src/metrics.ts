@@ -13,42 +13,52 @@ function labels(l: Readonly<Record<string, string>>): string {
 }
 
 class Histogram {
-  readonly counts = new Array<number>(BUCKETS.length).fill(0);
+  /** Observations per bucket, not cumulative (the last slot is above every bound). */
+  readonly counts = new Array<number>(BUCKETS.length + 1).fill(0);
   sum = 0;
   count = 0;
 
   observe(seconds: number): void {
     this.sum += seconds;
     this.count++;
-    // Prometheus buckets are cumulative: an observation counts in every bucket it fits under.
-    for (let i = 0; i < BUCKETS.length; i++)
-      if (seconds <= (BUCKETS[i] as number)) this.counts[i] = (this.counts[i] as number) + 1;
+    // One increment per observation; the cumulative Prometheus buckets are summed when scraped.
+    let i = 0;
+    while (i < BUCKETS.length && seconds > (BUCKETS[i] as number)) i++;
+    this.counts[i] = (this.counts[i] as number) + 1;
+  }
+
+  /** Cumulative count of bucket `i` (observations ≤ BUCKETS[i]). */
+  cumulative(i: number): number {
+    let n = 0;
+    for (let j = 0; j <= i; j++) n += this.counts[j] as number;
+    return n;
   }
 }
 
+/** Counters and the latency histogram of one operation name. */
+class OperationStats {
+  readonly latency = new Histogram();
+  /** Successes, by far the most frequent case, need no key. */
+  successes = 0;
+  /** Failures by Result Reason. */
+  readonly failures = new Map<string, number>();
+}
+
 export class Metrics {
-  /** Counts by a cheap key (`name status reason`); labels are built when scraped. */
-  readonly #operations = new Map<
-    string,
-    { labels: Readonly<Record<string, string>>; count: number }
-  >();
+  readonly #operations = new Map<string, OperationStats>();
   readonly #http = new Map<string, { labels: Readonly<Record<string, string>>; count: number }>();
-  readonly #latency = new Map<string, Histogram>();
   readonly #gauges: { name: string; help: string; read: () => number }[] = [];
 
   /** Counts one KMIP operation and its latency. */
   operation(name: string, status: 'success' | 'failure', reason: string, seconds: number): void {
-    const key = `${name} ${status} ${reason}`;
-    const counter = this.#operations.get(key);
-    if (counter === undefined)
-      this.#operations.set(key, { labels: { operation: name, status, reason }, count: 1 });
-    else counter.count++;
-    let h = this.#latency.get(name);
-    if (h === undefined) {
-      h = new Histogram();
-      this.#latency.set(name, h);
+    let stats = this.#operations.get(name);
+    if (stats === undefined) {
+      stats = new OperationStats();
+      this.#operations.set(name, stats);
     }
-    h.observe(seconds);
+    if (status === 'success') stats.successes++;
+    else stats.failures.set(reason, (stats.failures.get(reason) ?? 0) + 1);
+    stats.latency.observe(seconds);
   }
 
   /** Counts one HTTP response. */
@@ -70,18 +80,26 @@ export class Metrics {
     const out: string[] = [];
     out.push('# HELP custos_kms_operations_total KMIP operations processed.');
     out.push('# TYPE custos_kms_operations_total counter');
-    for (const v of this.#operations.values())
-      out.push(`custos_kms_operations_total${labels(v.labels)} ${v.count}`);
+    for (const [operation, stats] of this.#operations) {
+      if (stats.successes > 0)
+        out.push(
+          `custos_kms_operations_total${labels({ operation, status: 'success', reason: '' })} ${stats.successes}`,
+        );
+      for (const [reason, n] of stats.failures)
+        out.push(
+          `custos_kms_operations_total${labels({ operation, status: 'failure', reason })} ${n}`,
+        );
+    }
     out.push('# HELP custos_kms_http_responses_total HTTP responses sent.');
     out.push('# TYPE custos_kms_http_responses_total counter');
     for (const v of this.#http.values())
       out.push(`custos_kms_http_responses_total${labels(v.labels)} ${v.count}`);
     out.push('# HELP custos_kms_operation_duration_seconds Time to process one KMIP operation.');
     out.push('# TYPE custos_kms_operation_duration_seconds histogram');
-    for (const [op, h] of this.#latency) {
+    for (const [op, { latency: h }] of this.#operations) {
       for (let i = 0; i < BUCKETS.length; i++)
         out.push(
-          `custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: String(BUCKETS[i]) })} ${h.counts[i] as number}`,
+          `custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: String(BUCKETS[i]) })} ${h.cumulative(i)}`,
         );
       out.push(
         `custos_kms_operation_duration_seconds_bucket${labels({ operation: op, le: '+Inf' })} ${h.count}`,

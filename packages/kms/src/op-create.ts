@@ -18,6 +18,8 @@ import type { OperationContext, OperationResult } from './context.ts';
 import { KmsError } from './errors.ts';
 import { insertNewObject, secretData, symmetricKey } from './_objects.ts';
 import { HMAC_ALGORITHMS } from './rules.ts';
+import { createCovercryptUserKey, isCovercryptUserKeyRequest } from './op-covercrypt-user.ts';
+import { FPE_FF1 } from './_fpe-format.ts';
 
 /** Key lengths (bits) each algorithm accepts. */
 export function checkKeyLength(algorithm: number | undefined, bits: number | undefined): number {
@@ -26,6 +28,13 @@ export function checkKeyLength(algorithm: number | undefined, bits: number | und
       if (bits === undefined) return 256;
       if (bits === 128 || bits === 192 || bits === 256) return bits;
       throw new KmsError('ERR_KMS_INVALID_ATTRIBUTE_VALUE', 'AES keys are 128, 192 or 256 bits');
+    case FPE_FF1:
+      if (bits === undefined) return 256;
+      if (bits === 128 || bits === 192 || bits === 256) return bits;
+      throw new KmsError(
+        'ERR_KMS_INVALID_ATTRIBUTE_VALUE',
+        'FPE FF1 keys are 128, 192 or 256 bits',
+      );
     case CryptographicAlgorithm.ChaCha20:
     case CryptographicAlgorithm.ChaCha20Poly1305:
       if (bits === undefined || bits === 256) return 256;
@@ -43,7 +52,7 @@ export function checkKeyLength(algorithm: number | undefined, bits: number | und
         'ERR_KMS_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS',
         algorithm === undefined
           ? 'Cryptographic Algorithm is required'
-          : 'symmetric keys are AES, ChaCha20 or HMAC-SHA-256/384/512',
+          : 'symmetric keys are AES, ChaCha20, HMAC-SHA-256/384/512 or FPE_FF1',
       );
   }
 }
@@ -61,6 +70,7 @@ export async function create(
 ): Promise<OperationResult> {
   const req = decodeRequestPayload(Operation.Create, payload, ctx.version);
   await requireCreateRight(ctx);
+  if (isCovercryptUserKeyRequest(req)) return createCovercryptUserKey(ctx, req);
   const attributes: Attributes = { ...req.attributes };
   let object;
   if (req.objectType === ObjectType.SymmetricKey) {

@@ -38,7 +38,11 @@ import {
   secretKey,
 } from './crypto-modes.ts';
 import { KmsError } from './errors.ts';
+import { decryptAsymmetric, encryptAsymmetric, handlesAsymmetric } from './op-asym-crypt.ts';
+import { covercryptDecrypt, covercryptEncrypt } from './op-covercrypt-crypt.ts';
+import { fpeDecrypt, fpeEncrypt, isFpeKey } from './op-fpe.ts';
 import { refuseStreaming } from './op-server.ts';
+import { isCovercrypt } from './_covercrypt-keys.ts';
 import { keyBytes } from './_objects.ts';
 import type { LoadedObject } from './repository.ts';
 import { checkUsageMask } from './rules.ts';
@@ -305,6 +309,11 @@ export async function encrypt(
   refuseStreaming(req);
   if (req.data === undefined) throw new KmsError('ERR_KMS_MISSING_DATA', 'Encrypt needs Data');
   const loaded = await ctx.object(req.uniqueIdentifier, 'encrypt', 'protect');
+  // Covercrypt first (its keys are Public/Private Keys too), then FPE keys.
+  if (isCovercrypt(loaded.record)) return covercryptEncrypt(ctx, req, loaded);
+  if (isFpeKey(loaded.record)) return fpeEncrypt(ctx, req, loaded);
+  // Key pairs (RSA, EC, X25519, ML-KEM, X-Wing) and certificates: op-asym-crypt.ts.
+  if (handlesAsymmetric(loaded)) return encryptAsymmetric(ctx, req, loaded);
   checkUsageMask(loaded.record, CryptographicUsageMask.Encrypt, 'encryption');
   const p = req.cryptographicParameters ?? loaded.record.attributes.cryptographicParameters;
   const mode = selectMode(loaded, p);
@@ -353,6 +362,10 @@ export async function decrypt(
   refuseStreaming(req);
   if (req.data === undefined) throw new KmsError('ERR_KMS_MISSING_DATA', 'Decrypt needs Data');
   const loaded = await ctx.object(req.uniqueIdentifier, 'decrypt', 'process');
+  // Covercrypt first (its keys are Public/Private Keys too), then FPE keys.
+  if (isCovercrypt(loaded.record)) return covercryptDecrypt(ctx, req, loaded);
+  if (isFpeKey(loaded.record)) return fpeDecrypt(ctx, req, loaded);
+  if (handlesAsymmetric(loaded)) return decryptAsymmetric(ctx, req, loaded);
   checkUsageMask(loaded.record, CryptographicUsageMask.Decrypt, 'decryption');
   const p = req.cryptographicParameters ?? loaded.record.attributes.cryptographicParameters;
   const mode = selectMode(loaded, p);

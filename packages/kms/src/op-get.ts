@@ -21,6 +21,8 @@ import { visibleAttributes } from './op-attributes.ts';
 import { inFormat } from './_objects.ts';
 import type { LoadedObject } from './repository.ts';
 import { wrapObject } from './_wrap.ts';
+import { handlesKeyPairExport, keyPairMaterial } from './_asym-get.ts';
+import { certificateInFormat } from './_certificates.ts';
 
 async function material(
   ctx: OperationContext,
@@ -54,6 +56,15 @@ async function material(
       );
     return object;
   }
+  // Key pairs (their Key Format Types, PKCS#12 with the certificate): _asym-get.ts.
+  if (handlesKeyPairExport(loaded, req.keyFormatType)) return keyPairMaterial(ctx, loaded, req);
+  if (object.kind === 'Certificate')
+    return certificateInFormat(
+      ctx,
+      loaded,
+      req.keyFormatType,
+      req.keyWrappingSpecification !== undefined,
+    );
   const formatted = inFormat(object, req.keyFormatType, uid);
   if (req.keyWrappingSpecification === undefined) return formatted;
   return wrapObject(ctx, formatted, req.keyWrappingSpecification, uid);

@@ -19,6 +19,8 @@ import { KmsError } from './errors.ts';
 import { requireCreateRight } from './op-create.ts';
 import { insertNewObject, normalizeObject, objectTypeOf } from './_objects.ts';
 import { unwrapObject } from './_wrap.ts';
+import { insertCertificates } from './_certificates.ts';
+import { isKeyPairObject, registerKeyPairObject } from './_asym-register.ts';
 
 function checkObjectType(declared: number, object: ManagedObject): void {
   if (declared !== objectTypeOf(object))
@@ -39,11 +41,18 @@ export async function register(
   checkObjectType(req.objectType, req.object);
   const probe = req.attributes.uniqueIdentifier;
   const uidHint = typeof probe === 'string' ? probe : 'new object';
-  const record = await insertNewObject(ctx, {
-    objectType: req.objectType,
-    attributes: req.attributes,
-    object: normalizeObject(req.object, uidHint),
-  });
+  // Certificates are parsed, and a chain (PEM bundle, PKCS#7) becomes linked objects.
+  // Private/public keys are parsed and stored in their storage form (_asym-register.ts).
+  const record =
+    req.object.kind === 'Certificate'
+      ? await insertCertificates(ctx, req.object, req.attributes)
+      : isKeyPairObject(req.object, req.attributes)
+        ? await registerKeyPairObject(ctx, req.objectType, req.object, req.attributes)
+        : await insertNewObject(ctx, {
+            objectType: req.objectType,
+            attributes: req.attributes,
+            object: normalizeObject(req.object, uidHint),
+          });
   return {
     payload: encodeResponsePayload(
       Operation.Register,
@@ -87,12 +96,17 @@ export async function importObject(
     grants = await ctx.writer.grantsOn(uid);
     await ctx.writer.deleteObject(uid);
   }
-  const record = await insertNewObject(ctx, {
-    objectType: req.objectType,
-    attributes,
-    object: normalizeObject(object, uid),
-    uid,
-  });
+  const record =
+    object.kind === 'Certificate'
+      ? await insertCertificates(ctx, object, attributes, uid)
+      : isKeyPairObject(object, attributes)
+        ? await registerKeyPairObject(ctx, req.objectType, object, attributes, uid)
+        : await insertNewObject(ctx, {
+            objectType: req.objectType,
+            attributes,
+            object: normalizeObject(object, uid),
+            uid,
+          });
   // A replaced object keeps its grants: the identifier is what grantees were given.
   for (const g of grants) await ctx.writer.setGrant(uid, g.user, g.operations);
   return {

@@ -23,6 +23,15 @@ import { mac, macVerify } from './op-mac.ts';
 import { reKey } from './op-rekey.ts';
 import { importObject, register } from './op-register.ts';
 import { discoverVersions, hash, query, rngRetrieve } from './op-server.ts';
+import { certify } from './op-certify.ts';
+import { validate } from './op-validate.ts';
+import { registerCovercryptKeyPairs } from './op-covercrypt-keypair.ts';
+import { createKeyPair } from './op-keypair.ts';
+import { reKeyKeyPair } from './op-rekey-keypair.ts';
+import { sign, signatureVerify } from './op-sign.ts';
+
+// Covercrypt master key pairs plug into Create Key Pair / Re-key Key Pair (op-keypair.ts).
+registerCovercryptKeyPairs();
 
 export interface OperationSpec {
   readonly code: number;
@@ -68,6 +77,12 @@ add(Operation.MAC, 'mac', false, mac);
 add(Operation.MACVerify, 'macverify', false, macVerify);
 add(Operation.RNGRetrieve, 'rngretrieve', false, rngRetrieve);
 add(Operation.Hash, 'hash', false, hash);
+add(Operation.Certify, 'certify', true, certify);
+add(Operation.Validate, 'validate', false, validate);
+add(Operation.CreateKeyPair, 'createkeypair', true, createKeyPair);
+add(Operation.ReKeyKeyPair, 'rekeykeypair', true, reKeyKeyPair);
+add(Operation.Sign, 'sign', false, sign);
+add(Operation.SignatureVerify, 'signatureverify', false, signatureVerify);
 
 const BY_CODE: ReadonlyMap<number, OperationSpec> = new Map(specs.map((s) => [s.code, s]));
 

@@ -50,6 +50,8 @@ export class LoadedObject {
 interface Entry {
   readonly loaded: LoadedObject;
   readonly expires: number;
+  /** Set by every hit, cleared when eviction passes over the entry (CLOCK, "second chance"). */
+  used: boolean;
 }
 
 export interface RepositoryOptions {
@@ -88,6 +90,21 @@ export class Repository {
     return { entries: this.#entries.size, hits: this.#hits, misses: this.#misses };
   }
 
+  /**
+   * The cached object when it can be used without any wait: the cache is on, the store needs no
+   * round trip to learn about remote changes (SQLite, or PostgreSQL without `db.cache_sync`),
+   * and the entry is fresh. Undefined otherwise (then `load`).
+   */
+  peek(uid: string): LoadedObject | undefined {
+    if (this.#max === 0 || !this.store.remoteChangesLive) return undefined;
+    if (this.store.syncRemoteChanges !== undefined) return undefined;
+    const e = this.#entries.get(uid);
+    if (e === undefined || e.expires <= Date.now()) return undefined;
+    this.#hits++;
+    e.used = true;
+    return e.loaded;
+  }
+
   /** The object outside any transaction (cached). */
   async load(uid: string): Promise<LoadedObject | undefined> {
     if (this.#max > 0 && this.store.syncRemoteChanges !== undefined)
@@ -98,9 +115,8 @@ export class Repository {
       const e = this.#entries.get(uid);
       if (e !== undefined && e.expires > now) {
         this.#hits++;
-        // Refresh the LRU position.
-        this.#entries.delete(uid);
-        this.#entries.set(uid, e);
+        // A flag, not a move to the end of the Map: a hit (every Encrypt) changes no structure.
+        e.used = true;
         return e.loaded;
       }
     }
@@ -111,13 +127,25 @@ export class Repository {
     const grants = await this.store.grantsOn(uid);
     const loaded = new LoadedObject(record, grants, this.kek);
     if (useCache && generation === this.#generation && this.#live()) {
-      this.#entries.set(uid, { loaded, expires: now + this.#ttl });
-      if (this.#entries.size > this.#max) {
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
-      }
+      this.#entries.delete(uid);
+      this.#entries.set(uid, { loaded, expires: now + this.#ttl, used: false });
+      if (this.#entries.size > this.#max) this.#evictOne();
     }
     return loaded;
+  }
+
+  /**
+   * Drops one entry, approximately the least recently used (CLOCK): from the oldest insertion,
+   * an entry hit since it was last passed over goes back to the end with its flag cleared; the
+   * first one not hit is dropped. Ends after at most one pass plus one step.
+   */
+  #evictOne(): void {
+    for (const [uid, e] of this.#entries) {
+      this.#entries.delete(uid);
+      if (!e.used) return;
+      e.used = false;
+      this.#entries.set(uid, e);
+    }
   }
 
   /** The object inside a transaction (never cached). */

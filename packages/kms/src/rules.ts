@@ -111,6 +111,8 @@ export function defaultUsageMask(objectType: number, algorithm: number | undefin
   const M = CryptographicUsageMask;
   if (objectType === ObjectType.SecretData) return M.DeriveKey;
   if (algorithm !== undefined && HMAC_ALGORITHMS.has(algorithm)) return M.MACGenerate | M.MACVerify;
+  // FPE_FF1 (Cosmian's 0x88800001): format-preserving encryption only.
+  if (algorithm === 0x88800001) return M.Encrypt | M.Decrypt | M.FPEEncrypt | M.FPEDecrypt;
   return M.Encrypt | M.Decrypt | M.WrapKey | M.UnwrapKey;
 }
 

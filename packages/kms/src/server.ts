@@ -116,7 +116,13 @@ export async function startServer(
         ? `${hostname()}-${globalThis.crypto.randomUUID().slice(0, 8)}`
         : `${hostname()}:${port}`;
   const audit = config.audit.enabled
-    ? await AuditLog.open(store, kek.auditKey, instance, config.audit.flushIntervalMs, logger)
+    ? await AuditLog.open(
+        store,
+        kek.auditKey,
+        instance,
+        { flushIntervalMs: config.audit.flushIntervalMs, waitForWrite: config.audit.waitForWrite },
+        logger,
+      )
     : undefined;
   const state: ServerState = {
     config,
