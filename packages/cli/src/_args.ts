@@ -1,96 +1,214 @@
 /**
- * Command-line parsing for `custos`: flags become configuration overrides through the setting
- * table of `@custos/kms` (`--http-port 9999` sets `http.port`), plus a few short aliases.
+ * Command-line parsing of the client commands: global flags (anywhere on the line), the command
+ * path, then the command's options and arguments checked against its spec. No framework: the
+ * grammar is small (`--name VALUE`, `--name=VALUE`, `-n VALUE`, bare switches, `--` ends the
+ * options) and a hand-written parser keeps start-up at a few milliseconds.
  */
-import { CONFIG_KEYS, flagName, keyForFlag } from '@custos/kms';
+import type { CommandArgs, CommandSpec, OptionSpec } from './_commands.ts';
+import { UsageError } from './_errors.ts';
 
-/** Short aliases of common settings. */
-const ALIASES: Readonly<Record<string, string>> = {
-  '--port': 'http.port',
-  '--hostname': 'http.hostname',
-  '--db': 'db.type',
-  '--database-url': 'db.url',
+export { UsageError };
+
+/** Flags every client command accepts (see `GlobalFlags` in `_config.ts`). */
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  conf: {
+    value: 'FILE',
+    help: 'client configuration file (default ~/.config/custos/cli.toml)',
+    complete: 'file',
+  },
+  url: { value: 'URL', help: 'KMS base URL, e.g. https://kms.example.com:9998' },
+  token: { value: 'TOKEN', help: 'bearer token: a JWT or an API token' },
+  'token-file': { value: 'FILE', help: 'read the bearer token from FILE', complete: 'file' },
+  ca: { value: 'FILE', help: 'PEM CA certificates to trust for the server', complete: 'file' },
+  'client-cert': { value: 'FILE', help: 'PEM client certificate (mutual TLS)', complete: 'file' },
+  'client-key': {
+    value: 'FILE',
+    help: 'PEM private key of the client certificate',
+    complete: 'file',
+  },
+  insecure: { help: 'accept any server certificate (tests only)' },
+  timeout: { value: 'MS', help: 'request timeout in milliseconds (default 30000)' },
+  encoding: { value: 'ENC', help: 'KMIP encoding on the wire', choices: ['json', 'binary'] },
+  json: { help: 'print results as JSON (for scripts)' },
+  help: { short: 'h', help: 'show help' },
 };
 
-export interface ParsedArgs {
-  /** `--config` / `-c`. */
-  config?: string;
-  /** Setting path → text value. */
-  overrides: Record<string, string>;
-  /** Flags that are not settings (`--chain`), by name without dashes. */
-  options: Record<string, string | true>;
-  /** Positional arguments. */
-  rest: string[];
+export type OptionValue = string | true | readonly string[];
+
+interface Parsed {
+  options: Record<string, OptionValue>;
+  positionals: string[];
 }
 
-/** A usage error: the message is printed with the command's help hint. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+function lookup(
+  flag: string,
+  specs: readonly Readonly<Record<string, OptionSpec>>[],
+): { name: string; spec: OptionSpec } | undefined {
+  for (const table of specs) {
+    if (flag.startsWith('--')) {
+      const name = flag.slice(2);
+      const spec = table[name];
+      if (spec !== undefined && Object.hasOwn(table, name)) return { name, spec };
+    } else {
+      const short = flag.slice(1);
+      for (const [name, spec] of Object.entries(table))
+        if (spec.short === short) return { name, spec };
+    }
   }
+  return undefined;
 }
 
 /**
- * Parses `argv`. `options` lists the command's own flags (name → takes a value).
- * @throws UsageError for an unknown flag or a missing value.
+ * Parses options and positionals of `argv` against option tables (first match wins).
+ * @throws UsageError for an unknown option, a missing value or a value not in `choices`.
  */
-export function parseArgs(
+export function parseOptions(
   argv: readonly string[],
-  options: Readonly<Record<string, boolean>> = {},
-): ParsedArgs {
-  const out: ParsedArgs = { overrides: {}, options: {}, rest: [] };
+  tables: readonly Readonly<Record<string, OptionSpec>>[],
+  command: string,
+): Parsed {
+  const out: Parsed = { options: {}, positionals: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (!arg.startsWith('-') || arg === '-') {
-      out.rest.push(arg);
+    if (arg === '--') {
+      out.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
+      out.positionals.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    const value = (required: boolean): string | undefined => {
-      if (inline !== undefined) return inline;
+    const found = lookup(flag, tables);
+    if (found === undefined) throw new UsageError(`unknown option ${flag}`, command);
+    const { name, spec } = found;
+    let value: string | true;
+    if (spec.value === undefined) {
+      if (eq !== -1) throw new UsageError(`${flag} takes no value`, command);
+      value = true;
+    } else if (eq !== -1) value = arg.slice(eq + 1);
+    else {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && required)) {
-        if (required) throw new UsageError(`${flag} needs a value`);
-        return undefined;
-      }
-      if (!required && next.startsWith('-')) return undefined;
+      if (next === undefined)
+        throw new UsageError(`${flag} needs a value (${spec.value})`, command);
+      value = next;
       i++;
-      return next;
-    };
-    if (flag === '-c' || flag === '--config') {
-      out.config = value(true) as string;
-      continue;
     }
-    if (flag === '--set') {
-      const v = value(true) as string;
-      const e = v.indexOf('=');
-      if (e <= 0) throw new UsageError('--set takes key=value, e.g. --set http.port=9999');
-      out.overrides[v.slice(0, e)] = v.slice(e + 1);
-      continue;
-    }
-    const own = options[flag.replace(/^--?/, '')];
-    if (own !== undefined) {
-      out.options[flag.replace(/^--?/, '')] = own ? (value(true) as string) : true;
-      continue;
-    }
-    const path = ALIASES[flag] ?? keyForFlag(flag)?.path;
-    if (path === undefined) throw new UsageError(`unknown option ${flag}`);
-    const key = CONFIG_KEYS.find((k) => k.path === path);
-    if (key?.kind === 'bool') {
-      // A bare boolean flag means true; `--flag=false` or `--flag false` is accepted too.
-      const v =
-        inline ??
-        (/^(true|false|yes|no|on|off|0|1)$/i.test(argv[i + 1] ?? '') ? argv[++i] : 'true');
-      out.overrides[path] = v as string;
-    } else out.overrides[path] = value(true) as string;
+    if (typeof value === 'string' && spec.choices !== undefined && !spec.choices.includes(value))
+      throw new UsageError(
+        `${flag} must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`,
+        command,
+      );
+    if (spec.repeat === true) {
+      const list = (out.options[name] as string[] | undefined) ?? [];
+      list.push(value as string);
+      out.options[name] = list;
+    } else if (out.options[name] !== undefined && spec.value !== undefined)
+      throw new UsageError(`${flag} given twice`, command);
+    else out.options[name] = value;
   }
   return out;
 }
 
-/** `--flag  description` lines of every setting. */
-export function settingFlags(): string {
-  return CONFIG_KEYS.map((k) => `  ${flagName(k.path).padEnd(30)} ${k.path}`).join('\n');
+/**
+ * Splits a command line into leading global flags and the rest (command path first).
+ * @throws UsageError for an unknown leading option.
+ */
+export function splitLeadingGlobals(argv: readonly string[]): {
+  globals: Record<string, OptionValue>;
+  rest: string[];
+} {
+  let i = 0;
+  const lead: string[] = [];
+  while (i < argv.length && (argv[i] as string).startsWith('-') && argv[i] !== '--') {
+    const arg = argv[i] as string;
+    lead.push(arg);
+    const found = lookup(arg.split('=')[0] as string, [GLOBAL_OPTIONS]);
+    if (found?.spec.value !== undefined && !arg.includes('=') && i + 1 < argv.length) {
+      lead.push(argv[i + 1] as string);
+      i++;
+    }
+    i++;
+  }
+  return { globals: parseOptions(lead, [GLOBAL_OPTIONS], '').options, rest: argv.slice(i) };
+}
+
+/**
+ * Parses a command's argv (after its path) against its spec plus the global flags.
+ * @throws UsageError for unknown options, missing required options or arguments, extra arguments.
+ */
+export function parseCommandArgs(
+  argv: readonly string[],
+  spec: CommandSpec,
+  command: string,
+): { args: CommandArgs; globals: Record<string, OptionValue> } {
+  const own = spec.options ?? {};
+  const parsed = parseOptions(argv, [own, GLOBAL_OPTIONS], command);
+  const options: Record<string, OptionValue> = {};
+  const globals: Record<string, OptionValue> = {};
+  for (const [k, v] of Object.entries(parsed.options)) {
+    if (Object.hasOwn(own, k)) options[k] = v;
+    else globals[k] = v;
+  }
+  if (globals['help'] === true)
+    return { args: { options, positionals: parsed.positionals }, globals };
+  for (const [name, o] of Object.entries(own))
+    if (o.required === true && options[name] === undefined)
+      throw new UsageError(
+        `missing option --${name}${o.value === undefined ? '' : ` ${o.value}`}`,
+        command,
+      );
+  const specs = spec.args ?? [];
+  const required = specs.filter((a) => a.optional !== true && a.variadic !== true).length;
+  const variadic = specs.some((a) => a.variadic === true);
+  const needsOne = specs.find((a) => a.variadic === true && a.optional !== true);
+  if (parsed.positionals.length < required) {
+    const missing = specs.filter((a) => a.optional !== true)[parsed.positionals.length];
+    throw new UsageError(`missing argument ${missing?.name ?? ''}`.trim(), command);
+  }
+  if (needsOne !== undefined && parsed.positionals.length < specs.length)
+    throw new UsageError(`missing argument ${needsOne.name}`, command);
+  if (!variadic && parsed.positionals.length > specs.length)
+    throw new UsageError(`unexpected argument ${parsed.positionals[specs.length] ?? ''}`, command);
+  return { args: { options, positionals: parsed.positionals }, globals };
+}
+
+/** A text option, or undefined. */
+export function str(args: CommandArgs, name: string): string | undefined {
+  const v = args.options[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A repeated option as a list (empty when absent). */
+export function list(args: CommandArgs, name: string): string[] {
+  const v = args.options[name];
+  if (v === undefined || v === true) return [];
+  return typeof v === 'string' ? [v] : [...v];
+}
+
+/** A switch. */
+export function flag(args: CommandArgs, name: string): boolean {
+  return args.options[name] === true;
+}
+
+/**
+ * An integer option within bounds, or `fallback`.
+ * @throws UsageError when not an integer in range.
+ */
+export function int(
+  args: CommandArgs,
+  name: string,
+  fallback: number | undefined,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(
+      `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`,
+    );
+  return n;
 }

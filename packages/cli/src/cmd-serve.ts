@@ -1,42 +1,23 @@
 /**
  * `custos serve`: runs the key-management server until SIGINT/SIGTERM, then stops gracefully
- * (in-flight requests finish, the audit log is flushed).
+ * (in-flight requests finish, the audit log is flushed). Takes every server setting as a flag
+ * (raw command: `@custos/kms` parses them).
  */
-import { ConfigError, loadConfig, startServer } from '@custos/kms';
-import { parseArgs, settingFlags } from './_args.ts';
+import { registerCommand } from './_commands.ts';
 
-export const SERVE_HELP = `Usage: custos serve [-c FILE] [--port N] [--hostname ADDR] [--<setting> VALUE]... [--set key=value]...
-
-Runs the Custos KMS: KMIP over HTTP on 127.0.0.1:9998 (POST /kmip/2_1, POST /kmip), the rights
+registerCommand(['serve'], {
+  summary: 'run the key-management server (KMIP over HTTP and mutual TLS)',
+  usage: '[-c FILE] [--port N] [--hostname ADDR] [--<setting> VALUE]... [--set key=value]...',
+  description: `Runs the Custos KMS: KMIP over HTTP on 127.0.0.1:9998 (POST /kmip/2_1, POST /kmip), the rights
 API, /health, /version, /metrics; SQLite in ./custos-data unless configured otherwise.
 
 Configuration, lowest to highest precedence: defaults, the TOML file (-c FILE or
 CUSTOS_CONFIG), environment variables CUSTOS_<SECTION>_<KEY>, flags. Every setting of the
-sample file (packages/kms/custos.sample.toml) has a flag:
-${settingFlags()}
-  --port, --hostname             aliases of --http-port, --http-hostname
-`;
-
-export async function serve(
-  argv: readonly string[],
-  signals: NodeJS.EventEmitter = process,
-): Promise<number> {
-  const args = parseArgs(argv);
-  if (args.rest.length > 0) throw new ConfigError(`unexpected argument ${args.rest[0] ?? ''}`);
-  const config = loadConfig({
-    ...(args.config === undefined ? {} : { file: args.config }),
-    overrides: args.overrides,
-  });
-  const server = await startServer(config);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      signals.off('SIGINT', stop);
-      signals.off('SIGTERM', stop);
-      resolve();
-    };
-    signals.on('SIGINT', stop);
-    signals.on('SIGTERM', stop);
-  });
-  await server.close();
-  return 0;
-}
+sample file (packages/kms/custos.sample.toml) has a flag; "custos serve --settings" lists them.
+  --port, --hostname             aliases of --http-port, --http-hostname`,
+  raw: true,
+  async run(_ctx, args) {
+    const { serve } = await import('./_serve.ts');
+    return serve(args.positionals);
+  },
+});

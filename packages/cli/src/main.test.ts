@@ -31,35 +31,33 @@ function run(
 
 void describe('custos command', () => {
   void it('prints help and version, rejects unknown commands and options', async () => {
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string) => {
-      lines.push(chunk);
-      return true;
-    };
-    const errors: string[] = [];
-    const error = console.error;
-    console.error = (...a: unknown[]) => {
-      errors.push(a.join(' '));
-    };
-    try {
-      assert.equal(await main(['--help']), 0);
-      assert.equal(await main(['serve', '--help']), 0);
-      assert.equal(await main(['--version']), 0);
-      assert.equal(await main(['frobnicate']), 2);
-      assert.equal(await main(['serve', '--no-such-flag']), 2);
-      assert.equal(await main(['serve', '--http-port', 'x']), 78);
-      assert.equal(await main(['audit']), 2);
-    } finally {
-      process.stdout.write = write;
-      console.error = error;
-    }
-    const out = lines.join('');
-    assert.match(out, /Usage: custos <command>/);
-    assert.match(out, /--http-port/);
-    assert.match(out, /custos-kms \d/);
-    assert.match(errors.join('\n'), /unknown command frobnicate/);
-    assert.match(errors.join('\n'), /--http-port: must be an integer/);
+    const out: string[] = [];
+    const err: string[] = [];
+    const sink = (into: string[]) =>
+      ({
+        write: (chunk: string) => {
+          into.push(chunk);
+          return true;
+        },
+      }) as unknown as NodeJS.WritableStream;
+    const io = { stdout: sink(out), stderr: sink(err), env: {}, cwd: tmpdir() };
+    assert.equal(await main(['--help'], io), 0);
+    assert.equal(await main(['serve', '--help'], io), 0);
+    assert.equal(await main(['--version'], io), 0);
+    assert.equal(await main(['frobnicate'], io), 2);
+    assert.equal(await main(['audit'], io), 2);
+    assert.equal(await main(['serve', '--no-such-flag'], io), 2);
+    assert.equal(await main(['serve', '--http-port', 'x'], io), 78);
+    assert.equal(await main([], io), 2);
+    const text = out.join('');
+    assert.match(text, /Usage: custos <command>/);
+    assert.match(text, /Usage: custos serve/);
+    assert.match(text, /custos \d+\.\d+\.\d+/);
+    const errors = err.join('');
+    assert.match(errors, /unknown command frobnicate/);
+    assert.match(errors, /audit verify/);
+    assert.match(errors, /unknown option --no-such-flag/);
+    assert.match(errors, /configuration: --http-port: must be an integer/);
   });
 
   void it('serve starts from the bin launcher with ./custos-data, stops on SIGTERM; audit verify checks its chain', async () => {
