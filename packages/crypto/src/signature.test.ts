@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  generatePrimeSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { assertArgumentErrorAsync, bitFlips, notBytes } from './_test/hostile.ts';
@@ -68,6 +75,53 @@ async function pairsFor(keys: KeysFamily): Promise<Map<AsymmetricAlgorithm, KeyP
     );
   }
   return out;
+}
+
+/** Modular inverse by the extended Euclidean algorithm (a and m coprime). */
+function modInverse(a: bigint, m: bigint): bigint {
+  let [r0, r1, t0, t1] = [m, a % m, 0n, 1n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1, t0, t1] = [r1, r0 - q * r1, t1, t0 - q * t1];
+  }
+  return ((t0 % m) + m) % m;
+}
+
+/**
+ * An RSA key pair whose modulus has exactly `bits` bits, from two primes of ⌈bits/2⌉ and
+ * ⌊bits/2⌋ bits (OpenSSL's generator rounds odd sizes down), imported through node's JWK.
+ */
+async function rsaPairOfBits(bits: number): Promise<KeyPair> {
+  const e = 65537n;
+  const b64 = (x: bigint): string => {
+    const h = x.toString(16);
+    return Buffer.from(h.length % 2 === 0 ? h : `0${h}`, 'hex').toString('base64url');
+  };
+  for (;;) {
+    const p = generatePrimeSync(Math.ceil(bits / 2), { bigint: true });
+    const q = generatePrimeSync(Math.floor(bits / 2), { bigint: true });
+    const n = p * q;
+    if (p === q || n.toString(2).length !== bits || (p - 1n) % e === 0n || (q - 1n) % e === 0n)
+      continue;
+    const d = modInverse(e, (p - 1n) * (q - 1n));
+    const jwk = {
+      kty: 'RSA',
+      n: b64(n),
+      e: b64(e),
+      d: b64(d),
+      p: b64(p),
+      q: b64(q),
+      dp: b64(d % (p - 1n)),
+      dq: b64(d % (q - 1n)),
+      qi: b64(modInverse(q, p)),
+    };
+    const pkcs8 = createPrivateKey({ key: jwk, format: 'jwk' }).export({
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const privateKey = await nodeKeys.importPrivate('rsa', 'pkcs8', new Uint8Array(pkcs8));
+    return { privateKey, publicKey: await nodeKeys.publicKeyOf(privateKey) };
+  }
 }
 
 async function wycheproof(
@@ -573,6 +627,9 @@ void describe('signature on digests (signDigest / verifyDigest)', () => {
     'rsa-pkcs1-sha256',
     'rsa-pkcs1-sha384',
     'rsa-pkcs1-sha512',
+    'rsa-pss-sha256',
+    'rsa-pss-sha384',
+    'rsa-pss-sha512',
   ] as const;
   let nodePairs: Map<AsymmetricAlgorithm, KeyPair>;
   before(async () => {
@@ -601,7 +658,7 @@ void describe('signature on digests (signDigest / verifyDigest)', () => {
         assert.ok(
           await nodeSignature.verifyDigest(algorithm, publicKey, digest, onMessage, options),
         );
-        if (algorithm.startsWith('rsa'))
+        if (algorithm.startsWith('rsa-pkcs1'))
           assert.deepEqual(onDigest, onMessage, 'PKCS#1 v1.5 is deterministic');
         const other = digest.slice();
         other[0] = (other[0] as number) ^ 1;
@@ -618,6 +675,106 @@ void describe('signature on digests (signDigest / verifyDigest)', () => {
     }
   });
 
+  void test('node: RSA-PSS digests interoperate with OpenSSL PSS at 2048/3072 and odd sizes', async () => {
+    // 2049 bits: EM is one byte shorter than the modulus (emBits = 2048); 3071 bits: two
+    // leftmost bits of EM are zeroed. Both are imported keys (the generator takes 2048/3072/4096).
+    const rsaKeys: [number, KeyPair][] = [[2048, nodePair('rsa-pss-sha256')]];
+    rsaKeys.push([3072, await nodeKeys.generate('rsa', { modulusBits: 3072 })]);
+    for (const bits of [2049, 3071]) rsaKeys.push([bits, await rsaPairOfBits(bits)]);
+    for (const [bits, { privateKey, publicKey }] of rsaKeys) {
+      assert.equal(privateKey.modulusBits, bits);
+      const node = await nodeKeys.exportPrivate(privateKey, 'pkcs8');
+      const keyObject = createPrivateKey({ key: Buffer.from(node), format: 'der', type: 'pkcs8' });
+      for (const algorithm of ['rsa-pss-sha256', 'rsa-pss-sha384', 'rsa-pss-sha512'] as const) {
+        const hash = SIGNATURE_SCHEMES[algorithm].hash as string;
+        const digest = sha(hash, MESSAGE);
+        const label = `${bits} bits ${algorithm}`;
+        const onDigest = await nodeSignature.signDigest(algorithm, privateKey, digest);
+        assert.equal(onDigest.length, Math.ceil(bits / 8), label);
+        assert.ok(await nodeSignature.verify(algorithm, publicKey, MESSAGE, onDigest), label);
+        // OpenSSL itself, with the salt length fixed to the hash length.
+        const pss = {
+          key: keyObject,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        };
+        assert.ok(nodeVerify(hash, MESSAGE, pss, onDigest), label);
+        const onMessage = nodeSign(hash, MESSAGE, pss);
+        assert.ok(await nodeSignature.verifyDigest(algorithm, publicKey, digest, onMessage), label);
+        assert.notDeepEqual(
+          await nodeSignature.signDigest(algorithm, privateKey, digest),
+          onDigest,
+          'PSS is randomised',
+        );
+        // A salt of another length does not verify: the salt length is the hash length.
+        for (const saltLength of [
+          0,
+          20,
+          SIGNATURE_SCHEMES[algorithm].hash === 'sha256' ? 48 : 32,
+        ]) {
+          const other = nodeSign(hash, MESSAGE, { ...pss, saltLength });
+          assert.equal(
+            await nodeSignature.verifyDigest(algorithm, publicKey, digest, other),
+            false,
+            `${label} salt ${saltLength}`,
+          );
+        }
+        // The digest of another hash, or the PKCS#1 v1.5 signature, does not verify.
+        const pkcs1 = algorithm.replace('pss', 'pkcs1') as SignatureAlgorithm;
+        assert.equal(
+          await nodeSignature.verifyDigest(
+            algorithm,
+            publicKey,
+            digest,
+            await nodeSignature.signDigest(pkcs1, privateKey, digest),
+          ),
+          false,
+        );
+      }
+    }
+  });
+
+  void test(
+    'Wycheproof RSA-PSS 2048 SHA-256 MGF1 salt 32 through verifyDigest',
+    { skip: vectorsSkipReason('wycheproof/rsa_pss_2048_sha256_mgf1_32_test.json') },
+    async () => {
+      const run = await wycheproof(
+        nodeKeys,
+        (key, m, s) => nodeSignature.verifyDigest('rsa-pss-sha256', key, sha('sha256', m), s),
+        'rsa_pss_2048_sha256_mgf1_32_test.json',
+        'rsa',
+      );
+      assert.equal(run, 108);
+    },
+  );
+
+  void test('node: RSA digests: tampered, out-of-range and wrong-length signatures are false', async () => {
+    for (const algorithm of ['rsa-pss-sha256', 'rsa-pkcs1-sha256'] as const) {
+      const { privateKey, publicKey } = nodePair(algorithm);
+      const digest = sha('sha256', MESSAGE);
+      const sig = await nodeSignature.signDigest(algorithm, privateKey, digest);
+      const v = (s: Uint8Array, d = digest): Promise<boolean> =>
+        nodeSignature.verifyDigest(algorithm, publicKey, d, s);
+      assert.ok(await v(sig));
+      for (const flipped of bitFlips(sig, [0, 7, 1000, sig.length * 8 - 1]))
+        assert.equal(await v(flipped), false, algorithm);
+      assert.equal(await v(sig.subarray(1)), false);
+      assert.equal(await v(new Uint8Array([0, ...sig])), false);
+      assert.equal(await v(new Uint8Array(256)), false, 'zero');
+      assert.equal(await v(new Uint8Array(256).fill(0xff)), false, '≥ n');
+      const n = await nodeKeys.exportPublic(publicKey, 'jwk');
+      assert.equal(await v(Uint8Array.from(Buffer.from(n.n as string, 'base64url'))), false, 'n');
+      await assert.rejects(
+        nodeSignature.verifyDigest(algorithm, publicKey, digest.subarray(1), sig),
+        RangeError,
+      );
+      await assert.rejects(
+        nodeSignature.signDigest(algorithm, privateKey, new Uint8Array(48)),
+        RangeError,
+      );
+    }
+  });
+
   void test('web: ECDSA digests interoperate with the node provider; RSA is Unsupported', async () => {
     for (const algorithm of DIGESTIBLE) {
       const { privateKey, publicKey } = nodePair(algorithm);
@@ -628,9 +785,13 @@ void describe('signature on digests (signDigest / verifyDigest)', () => {
       const webPrivate = await webKeys.importPrivate(key, 'pkcs8', pkcs8);
       const webPublic = await webKeys.importPublic(key, 'spki', spki);
       if (algorithm.startsWith('rsa')) {
-        await assert.rejects(webSignature.signDigest(algorithm, webPrivate, digest), {
-          name: 'Unsupported',
-        });
+        const unsupported = { name: 'Unsupported', message: /raw RSA.*WebCrypto lacks/ };
+        await assert.rejects(webSignature.signDigest(algorithm, webPrivate, digest), unsupported);
+        const sig = await nodeSignature.signDigest(algorithm, privateKey, digest);
+        await assert.rejects(
+          webSignature.verifyDigest(algorithm, webPublic, digest, sig),
+          unsupported,
+        );
         continue;
       }
       const fromWeb = await webSignature.signDigest(algorithm, webPrivate, digest);
@@ -666,7 +827,7 @@ void describe('signature on digests (signDigest / verifyDigest)', () => {
         ),
         RangeError,
       );
-      for (const algorithm of ['ed25519', 'rsa-pss-sha256', 'ml-dsa-44'] as const) {
+      for (const algorithm of ['ed25519', 'ml-dsa-44', 'ml-dsa-87'] as const) {
         const pair = pairs.get(SIGNATURE_SCHEMES[algorithm].key) as KeyPair;
         await assert.rejects(
           signature.signDigest(algorithm, pair.privateKey, new Uint8Array(32)),

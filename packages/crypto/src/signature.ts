@@ -91,10 +91,13 @@ export interface SignatureFamily {
   ): Promise<boolean>;
   /**
    * Signs a digest the caller computed with the algorithm's hash, for the algorithms whose
-   * signature is defined on the hash: ECDSA (FIPS 186-5 §6.4.1 from step 2) and RSASSA-PKCS1-v1_5
-   * (RFC 8017 §9.2 from step 2, DigestInfo added here). Throws Unsupported for the others (PSS,
-   * EdDSA and ML-DSA sign the message), and in the web provider for RSA (WebCrypto signs messages
-   * only); RangeError when `digest` is not as long as the hash; otherwise as `sign`.
+   * signature is defined on the hash: ECDSA (FIPS 186-5 §6.4.1 from step 2), RSASSA-PKCS1-v1_5
+   * (RFC 8017 §9.2 from step 2, DigestInfo added here) and RSASSA-PSS (RFC 8017 §9.1.1 from
+   * step 3: mHash is the digest; MGF1 and salt length as in `sign`). The result verifies with
+   * `verify` on the message, and `verifyDigest` accepts what `sign` produced. Throws Unsupported
+   * for EdDSA and ML-DSA (they sign the message itself), and in the web provider for RSA
+   * (WebCrypto has no raw RSA operation); RangeError when `digest` is not as long as the hash;
+   * otherwise as `sign`.
    */
   signDigest(
     algorithm: SignatureAlgorithm,
@@ -220,8 +223,8 @@ export function ecdsaP1363ToDer(signature: Uint8Array): Uint8Array {
 }
 
 /**
- * Validates `signDigest` / `verifyDigest` arguments: an ECDSA or RSA PKCS#1 v1.5 algorithm
- * (Unsupported otherwise) and a digest as long as its hash (RangeError otherwise).
+ * Validates `signDigest` / `verifyDigest` arguments: an ECDSA, RSA PKCS#1 v1.5 or RSA-PSS
+ * algorithm (Unsupported otherwise) and a digest as long as its hash (RangeError otherwise).
  */
 export function checkDigestArguments(
   algorithm: unknown,
@@ -230,7 +233,7 @@ export function checkDigestArguments(
 ): CheckedSignatureArguments {
   const args = checkSignatureArguments(algorithm, digest, options);
   const { scheme, hash } = args.scheme;
-  if (scheme !== 'ecdsa' && scheme !== 'rsa-pkcs1')
+  if (scheme !== 'ecdsa' && scheme !== 'rsa-pkcs1' && scheme !== 'rsa-pss')
     throw new Unsupported(`${args.algorithm} signs messages, not digests`);
   if ((digest as Uint8Array).length !== HASH_LENGTH[hash as SignatureHash])
     throw new RangeError(`digest must be ${HASH_LENGTH[hash as SignatureHash]} bytes`);

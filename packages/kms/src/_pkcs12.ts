@@ -20,6 +20,13 @@
  *
  * Passwords: UTF-8 for PBKDF2 (what OpenSSL does for PBES2), BMPString + two zero bytes for the
  * PKCS#12 KDF (RFC 7292 B.1).
+ *
+ * A MAC that does not match, or a key bag that does not decrypt, is Invalid Field with one
+ * fixed message (`WRONG_PASSWORD`): the two causes, a wrong password and altered bytes, cannot
+ * be told apart (the MAC covers the whole AuthenticatedSafe), so the message names both, and it
+ * never carries the password. Invalid Field rather than Authentication Not Successful: the
+ * password opens a file in the request, it does not authenticate the client, and clients treat
+ * Authentication Not Successful (HTTP 401) as "your credentials were refused".
  */
 import { constantTimeEqual, provider } from '@custos/crypto';
 import * as der from './_asym-der.ts';
@@ -38,6 +45,13 @@ const OID = {
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
 } as const;
+
+/** The one message for a MAC or key-bag decryption failure (see the file comment). */
+export const WRONG_PASSWORD = 'PKCS#12 password is wrong or the file is corrupt';
+
+function wrongPassword(): never {
+  throw new KmsError('ERR_KMS_INVALID_FIELD', WRONG_PASSWORD);
+}
 
 type Hash = 'sha256' | 'sha384' | 'sha512';
 const HASH_OIDS: Readonly<Record<string, Hash>> = {
@@ -192,8 +206,9 @@ async function pbes2Decrypt(
   try {
     return aesCbcDecrypt(secretKey(key), iv, ciphertext, true);
   } catch {
-    // Wrong password or corrupted data: one uniform answer.
-    throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
+    // Past the MAC this means a bag encrypted under another password (OpenSSL -twopass) or
+    // altered before the MAC was computed: the same answer as a MAC failure.
+    wrongPassword();
   } finally {
     key.fill(0);
   }
@@ -281,8 +296,7 @@ function verifyMac(macData: der.Der | undefined, password: string, authSafe: Uin
   const mac = provider.mac.hmac(hash, key, authSafe);
   key.fill(0);
   const expected = der.expect(digestEl, der.OCTET_STRING).value;
-  if (expected.length !== mac.length || !constantTimeEqual(expected, mac))
-    throw new KmsError('ERR_KMS_CRYPTOGRAPHIC_FAILURE', 'cryptographic failure');
+  if (expected.length !== mac.length || !constantTimeEqual(expected, mac)) wrongPassword();
 }
 
 interface Bag {

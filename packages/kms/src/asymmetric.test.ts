@@ -971,7 +971,87 @@ void describe('asymmetric keys (SQLite)', () => {
     assert.ok(await verifyWith(c, pkcs1.pub, { data: MESSAGE }, sig));
   });
 
-  void test('Sign on Digested Data (ECDSA, RSA PKCS#1 v1.5) and refused requests', async () => {
+  void test('RSA-PSS on Digested Data: every way of selecting PSS, interoperable with Data', async () => {
+    const nodeRsa = await nodePublic(c, rsa.pub);
+    const pss = (saltLength: number) => ({
+      key: nodeRsa,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength,
+    });
+    const cases: [CryptographicParameters | undefined, string, number][] = [
+      [undefined, 'sha256', 32], // PSS and SHA-256 are the RSA defaults
+      [
+        { paddingMethod: PaddingMethod.PSS, hashingAlgorithm: HashingAlgorithm.SHA_384 },
+        'sha384',
+        48,
+      ],
+      [
+        {
+          digitalSignatureAlgorithm: DigitalSignatureAlgorithm.RSASSA_PSS,
+          hashingAlgorithm: HashingAlgorithm.SHA_512,
+        },
+        'sha512',
+        64,
+      ],
+    ];
+    for (const [p, hash, saltLength] of cases) {
+      const digest = der(createHash(hash).update(MESSAGE).digest());
+      const onDigest = await signWith(c, rsa.priv, { digestedData: digest }, p);
+      assert.equal(onDigest.length, 256);
+      const o = pss(saltLength);
+      assert.ok(nodeVerify(hash, MESSAGE, o, onDigest), hash);
+      assert.ok(await verifyWith(c, rsa.pub, { digestedData: digest }, onDigest, p), hash);
+      assert.ok(await verifyWith(c, rsa.pub, { data: MESSAGE }, onDigest, p), hash);
+      // A Data signature (and OpenSSL's own) verifies on the digest.
+      const onData = await signWith(c, rsa.priv, { data: MESSAGE }, p);
+      assert.ok(await verifyWith(c, rsa.pub, { digestedData: digest }, onData, p), hash);
+      const privateRsa = await nodePrivate(c, rsa.priv);
+      const theirs = der(nodeSign(hash, MESSAGE, { ...o, key: privateRsa }));
+      assert.ok(await verifyWith(c, rsa.pub, { digestedData: digest }, theirs, p), hash);
+      // Wrong digest, tampered signature, another salt length: Invalid, not an error.
+      const other = digest.slice();
+      other[0] = (other[0] as number) ^ 1;
+      assert.equal(await verifyWith(c, rsa.pub, { digestedData: other }, onDigest, p), false);
+      const flipped = onDigest.slice();
+      flipped[100] = (flipped[100] as number) ^ 0x10;
+      assert.equal(await verifyWith(c, rsa.pub, { digestedData: digest }, flipped, p), false);
+      const salt20 = der(nodeSign(hash, MESSAGE, { ...o, key: privateRsa, saltLength: 20 }));
+      assert.equal(await verifyWith(c, rsa.pub, { digestedData: digest }, salt20, p), false);
+      // A digest of another length is refused, in Sign and Signature Verify.
+      await rejectsWithReason(
+        signWith(c, rsa.priv, { digestedData: digest.subarray(1) }, p),
+        ResultReason.BadCryptographicParameters,
+      );
+      await rejectsWithReason(
+        verifyWith(c, rsa.pub, { digestedData: digest.subarray(1) }, onDigest, p),
+        ResultReason.BadCryptographicParameters,
+      );
+    }
+    // Parameters stored on the key select PSS too.
+    const stored = await pairOf(c, RSA, {
+      cryptographicParameters: {
+        paddingMethod: PaddingMethod.PSS,
+        hashingAlgorithm: HashingAlgorithm.SHA_384,
+      },
+    });
+    const digest384 = der(createHash('sha384').update(MESSAGE).digest());
+    const sig = await signWith(c, stored.priv, { digestedData: digest384 });
+    assert.ok(
+      nodeVerify(
+        'sha384',
+        MESSAGE,
+        {
+          key: await nodePublic(c, stored.pub),
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: 48,
+        },
+        sig,
+      ),
+    );
+    assert.ok(await verifyWith(c, stored.pub, { digestedData: digest384 }, sig));
+  });
+
+  void test('Sign on Digested Data (ECDSA, RSA PKCS#1 v1.5, RSA-PSS) and refused requests', async () => {
     const p384 = await pairOf(c, P384);
     const digest384 = der(createHash('sha384').update(MESSAGE).digest());
     const sig = await signWith(c, p384.priv, { digestedData: digest384 });
@@ -998,10 +1078,16 @@ void describe('asymmetric keys (SQLite)', () => {
       await verifyWith(c, rsa.pub, { digestedData: digest384.subarray(0, 32) }, onDigest, p),
       false,
     );
+    // EdDSA and ML-DSA sign the message itself.
+    const ed = await pairOf(c, ED25519);
     await rejectsWithReason(
-      signWith(c, rsa.priv, { digestedData: digest256 }),
+      signWith(c, ed.priv, { digestedData: digest256 }),
       ResultReason.BadCryptographicParameters,
-      /PSS|message/,
+      /signs the message itself/,
+    );
+    await rejectsWithReason(
+      verifyWith(c, ed.pub, { digestedData: digest256 }, new Uint8Array(64)),
+      ResultReason.BadCryptographicParameters,
     );
     await rejectsWithReason(
       signWith(c, p384.priv, { digestedData: digest256 }),
@@ -1343,6 +1429,65 @@ void describe('asymmetric keys (SQLite)', () => {
     await rejectsWithReason(wrapAndImport('no-such-key'), ResultReason.WrappingObjectNotFound);
   });
 
+  void test('PKCS#12 with a wrong password: Invalid Field, a fixed message, nothing stored or replaced', async () => {
+    const secret = 'p12 right password';
+    const pfx = bytesOf(
+      (
+        await c.get(p256.priv, {
+          keyFormatType: KeyFormatType.PKCS_12,
+          keyWrappingSpecification: {
+            wrappingMethod: WrappingMethod.Encrypt,
+            encryptionKeyInformation: { uniqueIdentifier: secret },
+          },
+        })
+      ).object,
+    );
+    const withPassword = (value: string): Attributes => ({
+      vendorAttributes: [
+        {
+          vendorIdentification: 'custos',
+          attributeName: 'pkcs12_password',
+          attributeValue: { tag: Tag.AttributeValue, type: 'TextString', value },
+        },
+      ],
+    });
+    const uid = `p12-wrong-password-${Date.now()}`;
+    const register12 = (password: string, replace: boolean) =>
+      c.call(
+        batchItem(Operation.Import, {
+          uniqueIdentifier: uid,
+          objectType: ObjectType.PrivateKey,
+          ...(replace ? { replaceExisting: true } : {}),
+          attributes: withPassword(password),
+          object: privateKeyObject(KeyFormatType.PKCS_12, pfx),
+        }),
+      );
+    for (const wrong of ['p12 wrong password', '', secret.slice(0, -1)]) {
+      // The whole message is fixed: no password, tried or right, is echoed.
+      await rejectsWithReason(
+        register(c, privateKeyObject(KeyFormatType.PKCS_12, pfx), withPassword(wrong)),
+        ResultReason.InvalidField,
+        /reason \d+: PKCS#12 password is wrong or the file is corrupt$/,
+      );
+      await rejectsWithReason(
+        register12(wrong, false),
+        ResultReason.InvalidField,
+        /password is wrong/,
+      );
+      await rejectsWithReason(c.get(uid), ResultReason.ItemNotFound);
+    }
+    // The right password imports; a later Import replacing it with a wrong password leaves it.
+    await register12(secret, false);
+    const before = bytesOf((await c.get(uid)).object);
+    assert.deepEqual(before, bytesOf((await c.get(p256.priv)).object));
+    await rejectsWithReason(
+      register12('wrong', true),
+      ResultReason.InvalidField,
+      /password is wrong/,
+    );
+    assert.deepEqual(bytesOf((await c.get(uid)).object), before);
+  });
+
   void test('PKCS#12 and certificates: export, OpenSSL interop, import; wrapping with a certificate', async (ctx) => {
     const missing = openssl();
     if (missing !== undefined) {
@@ -1486,7 +1631,8 @@ void describe('asymmetric keys (SQLite)', () => {
         privateKeyObject(KeyFormatType.PKCS_12, der(readFileSync(theirs))),
         password('wrong'),
       ),
-      ResultReason.CryptographicFailure,
+      ResultReason.InvalidField,
+      /reason \d+: PKCS#12 password is wrong or the file is corrupt$/,
     );
     await rejectsWithReason(
       register(c, privateKeyObject(KeyFormatType.PKCS_12, new Uint8Array(40))),

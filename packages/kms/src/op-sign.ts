@@ -9,8 +9,11 @@
  * | ML-DSA-44/65/87 | pure ML-DSA (FIPS 204), empty context | the key |
  *
  * Cryptographic Parameters come from the request, else from the key's attribute. Digested Data
- * (a digest computed by the client) is accepted for ECDSA and RSA PKCS#1 v1.5, whose signature
- * is defined on the digest; PSS, EdDSA and ML-DSA sign the message itself and refuse it.
+ * (a digest computed by the client with the algorithm's hash) is accepted for ECDSA, RSA PKCS#1
+ * v1.5 and RSASSA-PSS, whose signatures are defined on the message hash (PSS on a digest is
+ * EMSA-PSS over raw RSA in `@custos/crypto`, same MGF1 and salt as on Data, so a signature made
+ * on Data verifies on its digest and back); EdDSA and ML-DSA sign the message itself and refuse
+ * it.
  *
  * Sign needs an Active private key with the Sign usage and the `sign` right; Signature Verify a
  * processable public key or certificate with the Verify usage and the `signatureverify` right.
@@ -130,7 +133,7 @@ function input(req: { data?: Uint8Array; digestedData?: Uint8Array }): {
 }
 
 function digestCapable(a: SignatureAlgorithm): void {
-  if (!isEcdsa(a) && !a.startsWith('rsa-pkcs1-'))
+  if (!isEcdsa(a) && !a.startsWith('rsa-'))
     throw new KmsError(
       'ERR_KMS_BAD_CRYPTOGRAPHIC_PARAMETERS',
       `${a} signs the message itself: send Data, not Digested Data`,

@@ -766,7 +766,8 @@ void describe('certificates in and out', () => {
     const before = await certificateCount(c);
     await rejectsWithReason(
       c.call(request('wrong', `p12-bad-${process.pid}`)),
-      ResultReason.CryptographicFailure,
+      ResultReason.InvalidField,
+      /PKCS#12 password is wrong or the file is corrupt$/,
     );
     assert.equal(await certificateCount(c), before, 'nothing stored');
     const skUid = `p12-${process.pid}`;

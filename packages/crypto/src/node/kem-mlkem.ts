@@ -28,6 +28,24 @@ export const ML_KEM_ALGORITHMS: readonly MlKemAlgorithm[] = [
 
 const rawPublic = (key: KeyObject): Uint8Array => _u8(key.export({ format: 'raw-public' }));
 
+// Key generation encodes both halves in OpenSSL (on the thread pool for `generateAsync`): no
+// KeyObject is made only to be exported, which saves ~4 µs of main-thread work per key pair.
+const RAW_ENCODINGS = {
+  publicKeyEncoding: { format: 'raw-public' },
+  privateKeyEncoding: { format: 'raw-seed' },
+} as const;
+// @types/node has no overload for the raw encodings (Node 24 takes them): both halves are Buffers.
+type _RawPair = { publicKey: Buffer; privateKey: Buffer };
+const generateRawSync = generateKeyPairSync as unknown as (
+  type: MlKemAlgorithm,
+  options: typeof RAW_ENCODINGS,
+) => _RawPair;
+const generateRaw = generateKeyPair as unknown as (
+  type: MlKemAlgorithm,
+  options: typeof RAW_ENCODINGS,
+  callback: (error: Error | null, publicKey: Buffer, privateKey: Buffer) => void,
+) => void;
+
 export function nodeMlKemBackend(algorithm: MlKemAlgorithm): _KemBackend<KeyObject, KeyObject> {
   const importSecret = (seed: Uint8Array) => {
     const handle = createPrivateKey({
@@ -41,23 +59,17 @@ export function nodeMlKemBackend(algorithm: MlKemAlgorithm): _KemBackend<KeyObje
     algorithm,
     generate(seed: Uint8Array | undefined) {
       if (seed !== undefined) return { publicKey: importSecret(seed).publicKey, secretKey: seed };
-      const { publicKey, privateKey } = generateKeyPairSync(algorithm);
-      return {
-        publicKey: rawPublic(publicKey),
-        secretKey: _u8(privateKey.export({ format: 'raw-seed' })),
-      };
+      const { publicKey, privateKey } = generateRawSync(algorithm, RAW_ENCODINGS);
+      return { publicKey: _u8(publicKey), secretKey: _u8(privateKey) };
     },
     generateAsync(): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }> {
       return new Promise((resolve, reject) => {
-        generateKeyPair(algorithm, {}, (error, publicKey, privateKey) => {
+        generateRaw(algorithm, RAW_ENCODINGS, (error, publicKey, privateKey) => {
           if (error !== null) {
             reject(error);
             return;
           }
-          resolve({
-            publicKey: rawPublic(publicKey),
-            secretKey: _u8(privateKey.export({ format: 'raw-seed' })),
-          });
+          resolve({ publicKey: _u8(publicKey), secretKey: _u8(privateKey) });
         });
       });
     },

@@ -166,6 +166,13 @@ async function _verify(
   }
 }
 
+/**
+ * WebCrypto signs and verifies whole messages and exposes no raw RSA operation to compose
+ * PKCS#1 v1.5 or PSS with, so RSA on a caller's digest stays a node-provider feature.
+ */
+const _RSA_DIGEST =
+  'RSA signatures on digests (PKCS#1 v1.5, PSS) need raw RSA, which WebCrypto lacks: use the node provider';
+
 export const webSignature: SignatureFamily = Object.freeze({
   signDigest(
     algorithm: SignatureAlgorithm,
@@ -176,8 +183,7 @@ export const webSignature: SignatureFamily = Object.freeze({
     return promised(() => {
       const args = checkDigestArguments(algorithm, digest, options);
       const key = webKeyAccess(privateKey, 'private', 'privateKey', [args.scheme.key]);
-      if (args.scheme.scheme === 'rsa-pkcs1')
-        throw new Unsupported('WebCrypto signs messages only: RSA digests need the node provider');
+      if (args.scheme.key === 'rsa') throw new Unsupported(_RSA_DIGEST);
       const sig = ecdsaSignDigest(args.scheme.key as EcAlgorithm, key.rawPrivate().secret, digest);
       return args.encoding === 'der' ? ecdsaP1363ToDer(sig) : sig;
     });
@@ -194,10 +200,7 @@ export const webSignature: SignatureFamily = Object.freeze({
       const args = checkDigestArguments(algorithm, digest, options);
       abytes(signature, 'signature');
       const key = webKeyAccess(publicKey, 'public', 'publicKey', [args.scheme.key]);
-      if (args.scheme.scheme === 'rsa-pkcs1')
-        throw new Unsupported(
-          'WebCrypto verifies messages only: RSA digests need the node provider',
-        );
+      if (args.scheme.key === 'rsa') throw new Unsupported(_RSA_DIGEST);
       const sig =
         args.encoding === 'der'
           ? ecdsaDerToP1363(signature, args.scheme.size as number)
