@@ -40,7 +40,7 @@ export class Writer {
   #reserve(extra: number): void {
     const needed = this.#length + extra;
     if (needed <= this.#buffer.length) return;
-    let capacity = this.#buffer.length * 2;
+    let capacity = Math.max(64, this.#buffer.length * 2);
     while (capacity < needed) capacity *= 2;
     const next = new Uint8Array(capacity);
     next.set(this.#buffer.subarray(0, this.#length));
@@ -89,6 +89,18 @@ export class Writer {
   /** A copy of what was written. */
   finish(): Uint8Array {
     return this.#buffer.slice(0, this.#length);
+  }
+
+  /**
+   * What was written, without a copy: a view of the writer's own buffer, for a writer sized for
+   * its result (a copy of a 25 KB public key costs ≈ 8 µs, most of it the allocation). The
+   * writer starts again empty, with a new buffer.
+   */
+  take(): Uint8Array {
+    const out = this.#buffer.subarray(0, this.#length);
+    this.#buffer = new Uint8Array(0);
+    this.#length = 0;
+    return out;
   }
 
   /** What was written so far, as a view: valid until the next write (for hashing). */

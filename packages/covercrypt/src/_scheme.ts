@@ -76,27 +76,35 @@ export const LABEL = {
 // Below this total size the parts are joined and hashed in one call: a one-shot hash costs about
 // half an incremental one on node (no hasher object; no state copy for SHAKE), and copying up to
 // a few KB (an encapsulation's transcript) costs less than the difference. Hot paths hash 2–4
-// short parts per call.
+// short parts per call. The parts are joined in one scratch buffer, reused (hashing is
+// synchronous and calls nothing back) and wiped after each hash, since parts are often secret
+// (S, K1, K2): a fresh array per call cost more than the copy.
 const ONE_SHOT_MAX = 16384;
+const _scratch = new Uint8Array(ONE_SHOT_MAX);
 
-function _join(parts: readonly Uint8Array[]): Uint8Array | undefined {
-  if (parts.length === 1) return parts[0];
+function _joined<T>(parts: readonly Uint8Array[], hash: (data: Uint8Array) => T): T | undefined {
+  if (parts.length === 1) return hash(parts[0] as Uint8Array);
   let total = 0;
   for (const p of parts) total += p.length;
   if (total > ONE_SHOT_MAX) return undefined;
-  const out = new Uint8Array(total);
   let offset = 0;
   for (const p of parts) {
-    out.set(p, offset);
+    _scratch.set(p, offset);
     offset += p.length;
   }
-  return out;
+  try {
+    return hash(_scratch.subarray(0, total));
+  } finally {
+    _scratch.fill(0, 0, total);
+  }
 }
+
+const _sha3 = (data: Uint8Array): Uint8Array => provider.hash.digest('sha3-256', data);
 
 /** SHA3-256 over the concatenation of `parts` (each part fixed-length or self-delimiting). */
 export function sha3(...parts: Uint8Array[]): Uint8Array {
-  const joined = _join(parts);
-  if (joined !== undefined) return provider.hash.digest('sha3-256', joined);
+  const digest = _joined(parts, _sha3);
+  if (digest !== undefined) return digest;
   const h = provider.hash.create('sha3-256');
   for (const p of parts) h.update(p);
   return h.digest();
@@ -104,8 +112,8 @@ export function sha3(...parts: Uint8Array[]): Uint8Array {
 
 /** SHAKE256 over the parts, `length` bytes. */
 export function shake(length: number, ...parts: Uint8Array[]): Uint8Array {
-  const joined = _join(parts);
-  if (joined !== undefined) return provider.hash.xof('shake256', joined, length);
+  const out = _joined(parts, (data) => provider.hash.xof('shake256', data, length));
+  if (out !== undefined) return out;
   const x = provider.hash.createXof('shake256');
   for (const p of parts) x.update(p);
   return x.digest(length);

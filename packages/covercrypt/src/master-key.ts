@@ -416,7 +416,7 @@ export class MasterSecretKey {
         ek: mode === 'hybrid' ? ek : undefined,
       });
     }
-    const body = encodePublicKeyBody({
+    const w = encodePublicKeyBody({
       authorityKey: this.#authorityKey,
       epoch: this.#epoch,
       h: this.#h,
@@ -427,9 +427,10 @@ export class MasterSecretKey {
     const signature = await crypto.signature.sign(
       'ed25519',
       this.#signing(),
-      publicKeySignedMessage(body),
+      publicKeySignedMessage(w.view()),
     );
-    const bytes = _concat(body, signature);
+    // Signed in place: one buffer for the cached key, one copy for the caller.
+    const bytes = w.raw(signature).take();
     this.#publicKeyBytes = { epoch: this.#epoch, bytes };
     return bytes.slice();
   }

@@ -90,9 +90,12 @@ export interface PublicKeyContents {
   }[];
 }
 
-/** The signed bytes of a public key (body; the caller appends the signature). */
-export function encodePublicKeyBody(c: PublicKeyContents): Uint8Array {
-  const w = new Writer(256 + c.rights.length * (KEM_PUBLIC + 48));
+/**
+ * Writes the signed bytes of a public key (the body) into a writer with room for the signature,
+ * which the caller appends (`view()` is the body).
+ */
+export function encodePublicKeyBody(c: PublicKeyContents): Writer {
+  const w = new Writer(256 + c.rights.length * (KEM_PUBLIC + 48) + SIGNATURE);
   writePrefix(w, 'publicKey').raw(c.authorityKey).varint(c.epoch).raw(c.h).raw(c.P);
   c.structure.encode(w);
   w.varint(c.rights.length);
@@ -103,7 +106,7 @@ export function encodePublicKeyBody(c: PublicKeyContents): Uint8Array {
       .raw(r.H);
     if (r.mode === 'hybrid') w.raw(r.ek as Uint8Array);
   }
-  return w.finish();
+  return w;
 }
 
 /**
