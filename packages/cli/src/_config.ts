@@ -71,15 +71,31 @@ export function defaultConfigFile(env: NodeJS.ProcessEnv): string {
   return join(base, 'custos', 'cli.toml');
 }
 
+/**
+ * A bearer credential as given: surrounding blanks dropped (a token pasted into a variable or a
+ * TOML string often ends with a newline, as token files do); one left inside cannot be a JWT nor
+ * an API token, and would break the Authorization header, so it is a configuration error. The
+ * message names where the token came from, never the token.
+ */
+function cleanToken(text: string, from: string): string {
+  const token = text.trim();
+  if (token === '') throw new ConfigFileError(`${from}: the access token is empty`);
+  if (/[\s\p{Cc}]/u.test(token))
+    throw new ConfigFileError(
+      `${from}: the access token must be one word (no spaces or line breaks)`,
+    );
+  return token;
+}
+
 function readToken(file: string, from: string): string {
+  let text: string;
   try {
-    const text = readFileSync(file, 'utf8').trim();
-    if (text === '') throw new ConfigFileError(`${from}: token file ${file} is empty`);
-    return text;
-  } catch (error) {
-    if (error instanceof ConfigFileError) throw error;
+    text = readFileSync(file, 'utf8');
+  } catch {
     throw new ConfigFileError(`${from}: cannot read token file ${file}`);
   }
+  if (text.trim() === '') throw new ConfigFileError(`${from}: token file ${file} is empty`);
+  return cleanToken(text, `${from} (${file})`);
 }
 
 function parseTimeout(text: string, from: string): number {
@@ -142,7 +158,7 @@ async function readFile(file: string, explicit: boolean, into: Mutable): Promise
     }
     if (typeof value !== 'string') throw new ConfigFileError(`${from} must be a string`);
     if (key === 'url') into.url = value;
-    else if (key === 'access_token') into.accessToken = value;
+    else if (key === 'access_token') into.accessToken = cleanToken(value, from);
     else if (key === 'access_token_file') into.accessToken = readToken(at(value), from);
     else if (key === 'ca_file') into.caFile = at(value);
     else if (key === 'client_cert_file') into.clientCertFile = at(value);
@@ -180,7 +196,7 @@ export async function loadCliConfig(
   if (envTokenFile !== undefined)
     out.accessToken = readToken(resolve(cwd, envTokenFile), 'CUSTOS_ACCESS_TOKEN_FILE');
   const envToken = e('CUSTOS_ACCESS_TOKEN');
-  if (envToken !== undefined) out.accessToken = envToken;
+  if (envToken !== undefined) out.accessToken = cleanToken(envToken, 'CUSTOS_ACCESS_TOKEN');
   const envCa = e('CUSTOS_CA_FILE');
   if (envCa !== undefined) out.caFile = resolve(cwd, envCa);
   const envCert = e('CUSTOS_CLIENT_CERT_FILE');
@@ -197,7 +213,7 @@ export async function loadCliConfig(
   if (flags.url !== undefined) out.url = flags.url;
   if (flags['token-file'] !== undefined)
     out.accessToken = readToken(resolve(cwd, flags['token-file']), '--token-file');
-  if (flags.token !== undefined) out.accessToken = flags.token;
+  if (flags.token !== undefined) out.accessToken = cleanToken(flags.token, '--token');
   if (flags.ca !== undefined) out.caFile = resolve(cwd, flags.ca);
   if (flags['client-cert'] !== undefined) out.clientCertFile = resolve(cwd, flags['client-cert']);
   if (flags['client-key'] !== undefined) out.clientKeyFile = resolve(cwd, flags['client-key']);
