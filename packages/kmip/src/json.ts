@@ -400,14 +400,75 @@ function writeText(
 ): string {
   if (!isTtlvItemLike(item)) badValue('not a TTLV item');
   if (!isValidTag(item.tag)) throw new KmipCodecError('ERR_KMIP_BAD_TAG', 'not a KMIP tag');
-  const tag = JSON.stringify(tagName(item.tag, style) ?? tagHex(item.tag));
+  const tag = quotedTag(item.tag, style);
   if (item.type === 'Structure') {
     const head =
       style === 'cosmian' ? `{"tag":${tag},"value":` : `{"tag":${tag},"type":"Structure","value":`;
     return `${head}${childrenText(item, style, depth, maxDepth)}}`;
   }
-  const value = jsonScalar(item, style, siblings);
-  return `{"tag":${tag},"type":${JSON.stringify(item.type)},"value":${scalarText(value)}}`;
+  const head = `{"tag":${tag}${typeKey(item.type)}`;
+  // Bytes, the bulk of most payloads: hex digits need no escaping (same check as jsonScalar).
+  if (item.type === 'ByteString') {
+    const v: unknown = item.value;
+    if (!(v instanceof Uint8Array)) badValue('ByteString must be a Uint8Array');
+    return `${head}"${upperHex(v)}"}`;
+  }
+  return `${head}${scalarText(jsonScalar(item, style, siblings))}}`;
+}
+
+/** `JSON.stringify` of each known tag's name, per style, made once. */
+const QUOTED_TAGS: Readonly<Record<NameStyle, Map<number, string>>> = {
+  cosmian: new Map(),
+  oasis: new Map(),
+};
+
+function quotedTag(tag: number, style: NameStyle): string {
+  const cache = QUOTED_TAGS[style];
+  let quoted = cache.get(tag);
+  if (quoted === undefined) {
+    const name = tagName(tag, style);
+    quoted = JSON.stringify(name ?? tagHex(tag));
+    // Only named tags are kept: the cache stays as small as the tag tables.
+    if (name !== undefined) cache.set(tag, quoted);
+  }
+  return quoted;
+}
+
+/** `,"type":"<type>","value":` of each scalar type. */
+const TYPE_KEYS = new Map<string, string>();
+
+function typeKey(type: string): string {
+  let key = TYPE_KEYS.get(type);
+  if (key === undefined) {
+    key = `,"type":${JSON.stringify(type)},"value":`;
+    // Unknown types fail in jsonScalar; only the real ones are kept.
+    if (Object.hasOwn(TTLV_TYPE_CODE, type)) TYPE_KEYS.set(type, key);
+  }
+  return key;
+}
+
+const HEX_DIGITS = new TextEncoder().encode('0123456789ABCDEF');
+/** ASCII codes of the upper-case hex digits of every byte value (high and low nibble). */
+const HEX_HIGH = Uint8Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i >> 4] as number);
+const HEX_LOW = Uint8Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i & 15] as number);
+/** Decodes ASCII; any single-byte decoder does, `latin1` is one every runtime has. */
+const ASCII = new TextDecoder('latin1');
+/** Reused for the digits of `upperHex` (codecs run one at a time); larger values get their own. */
+const hexScratch = new Uint8Array(64 * 1024);
+
+/**
+ * `bytesToHex(bytes)` (upper case): the digits are written into a reused buffer and decoded
+ * once, where appending to a string would build one intermediate string per byte.
+ */
+function upperHex(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const out = 2 * n > hexScratch.length ? new Uint8Array(2 * n) : hexScratch;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    out[2 * i] = HEX_HIGH[b] as number;
+    out[2 * i + 1] = HEX_LOW[b] as number;
+  }
+  return ASCII.decode(out.subarray(0, 2 * n));
 }
 
 /** The `[...]` text of a Structure's children (depth and shape checked as `writeNode` does). */

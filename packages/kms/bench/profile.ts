@@ -4,7 +4,12 @@
  * functions by self time from the profile written when the server exits.
  *
  * Usage: node --conditions=custos-source bench/profile.ts [json|binary] [seconds] [concurrency]
- * Env: PROFILE_DIR (where the .cpuprofile goes, default a temporary folder, kept and printed).
+ * Env: PROFILE_DIR (where the .cpuprofile goes, default a temporary folder, kept and printed),
+ * PROFILE_INTERVAL_US (sampling interval, default 1000; node's `--cpu-prof-interval`).
+ *
+ * The profiler samples wall time on the main thread: a `write` to the socket that wakes the load
+ * generator, which then takes the core, is charged to `writeUtf8String` although the server is
+ * off the CPU. For CPU time per request use run.ts (from /proc) or `perf`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +39,7 @@ const child = spawn(
     '--conditions=custos-source',
     '--cpu-prof',
     `--cpu-prof-dir=${profileDir}`,
+    `--cpu-prof-interval=${process.env['PROFILE_INTERVAL_US'] ?? '1000'}`,
     SERVER,
     'kms',
     dataDir,

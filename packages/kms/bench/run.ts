@@ -317,7 +317,7 @@ try {
   const uid = await createKey(kms.port);
   const names: string[] = [];
   const targets: Target[] = [];
-  if (want('bare node:http')) {
+  if (want('bare node:http (ceiling)')) {
     names.push('bare node:http (ceiling)');
     targets.push({
       pid: bare.child.pid,

@@ -150,17 +150,39 @@ export class OperationContext {
    * Resolves, loads and checks an object in one call: the caller must hold `right`, and the
    * object's state must allow `use`.
    */
-  async object(
+  object(
     uid: UniqueIdentifier | undefined,
     right: string,
     use: KeyUse,
     lock = false,
   ): Promise<LoadedObject> {
     const id = this.#resolveNow(uid);
+    // A cached object outside a transaction (every Encrypt with a known key): no async step.
+    const hit =
+      typeof id === 'string' && this.tx === undefined ? this.server.repo.peek(id) : undefined;
+    if (hit === undefined) return this.#objectLoaded(id, right, use, lock);
+    try {
+      this.#check(hit, right, use);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return Promise.resolve(hit);
+  }
+
+  async #objectLoaded(
+    id: string | Promise<string>,
+    right: string,
+    use: KeyUse,
+    lock: boolean,
+  ): Promise<LoadedObject> {
     const loaded = await this.load(typeof id === 'string' ? id : await id, lock);
+    this.#check(loaded, right, use);
+    return loaded;
+  }
+
+  #check(loaded: LoadedObject, right: string, use: KeyUse): void {
     requireRight(loaded, this.user, right);
     checkUsable(loaded.record, use, this.now);
-    return loaded;
   }
 }
 

@@ -148,12 +148,18 @@ export class Dispatcher {
     payload: TtlvStructure,
     caller: Caller,
   ): Promise<TtlvStructure> {
-    const items = [{ operation, payload }];
-    // A read goes straight to runItems: one async step less than processItems.
-    const [outcome] =
+    // A read runs its one item directly: no transaction, no batch loop.
+    const outcome =
       operationSpec(operation)?.write === true
-        ? await this.processItems(V21, items, BatchErrorContinuationOption.Stop, caller)
-        : await this.runItems(V21, items, BatchErrorContinuationOption.Stop, caller, undefined);
+        ? (
+            await this.processItems(
+              V21,
+              [{ operation, payload }],
+              BatchErrorContinuationOption.Stop,
+              caller,
+            )
+          )[0]
+        : await this.runItem(V21, operation, payload, undefined, new BatchContext(), caller);
     if (this.audit?.waitForWrite === true) {
       const e = await this.#auditStored();
       if (e !== undefined) throw e;
@@ -232,63 +238,81 @@ export class Dispatcher {
     const out: ItemOutcome[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as (typeof items)[number];
-      const started = performance.now();
-      const spec = operationSpec(item.operation);
-      const name = spec?.name ?? `operation-${item.operation}`;
-      batch.beginItem();
-      const savepoint = tx === undefined ? '' : `item_${i}`;
-      try {
-        if (spec === undefined)
-          throw new KmsError(
-            'ERR_KMS_OPERATION_NOT_SUPPORTED',
-            `operation ${item.operation} is not supported`,
-          );
-        if (tx !== undefined) await tx.savepoint(savepoint);
-        const ctx = new OperationContext(this.server, caller, version, batch, tx);
-        const result = await spec.handle(ctx, item.payload);
-        batch.record(item.operation, result.uids);
-        const response: ResponseBatchItem = {
-          operation: item.operation,
-          resultStatus: ResultStatus.Success,
-          payload: result.payload,
-        };
-        if (item.uniqueBatchItemId !== undefined)
-          response.uniqueBatchItemId = item.uniqueBatchItemId;
-        if (result.message !== undefined) response.resultMessage = result.message;
-        out.push({ item: response });
-        const uid = result.uids[0] ?? result.subject ?? '';
-        this.audit?.append(caller.user, name, uid, 'success', '', caller.source);
-        this.metrics.operation(name, 'success', '', (performance.now() - started) / 1000);
-      } catch (error) {
-        const e = toKmsError(error);
-        this.logInternal(e);
-        if (tx !== undefined && spec !== undefined) await tx.rollbackTo(savepoint);
-        out.push({
-          item: this.failure(item.operation, item.uniqueBatchItemId, e, version),
-          error: e,
-        });
-        const reason = reasonName(e.reason);
-        this.audit?.append(
-          caller.user,
-          name,
-          peekUid(item.payload),
-          'failure',
-          reason,
-          caller.source,
-        );
-        this.metrics.operation(name, 'failure', reason, (performance.now() - started) / 1000);
-        if (option === BatchErrorContinuationOption.Continue) continue;
-        if (option === BatchErrorContinuationOption.Undo) {
-          if (tx !== undefined && i > 0) await tx.rollbackTo('item_0');
-          for (const o of out) {
-            if (o.item.resultStatus !== ResultStatus.Success) continue;
-            o.item.resultStatus = ResultStatus.OperationUndone;
-            delete o.item.payload;
-          }
-        }
-        break;
+      let savepoint = '';
+      if (tx !== undefined && operationSpec(item.operation) !== undefined) {
+        savepoint = `item_${i}`;
+        await tx.savepoint(savepoint);
       }
+      const outcome = await this.runItem(
+        version,
+        item.operation,
+        item.payload,
+        item.uniqueBatchItemId,
+        batch,
+        caller,
+        tx,
+      );
+      out.push(outcome);
+      if (outcome.error === undefined) continue;
+      if (savepoint !== '') await tx?.rollbackTo(savepoint);
+      if (option === BatchErrorContinuationOption.Continue) continue;
+      if (option === BatchErrorContinuationOption.Undo) {
+        if (tx !== undefined && i > 0) await tx.rollbackTo('item_0');
+        for (const o of out) {
+          if (o.item.resultStatus !== ResultStatus.Success) continue;
+          o.item.resultStatus = ResultStatus.OperationUndone;
+          delete o.item.payload;
+        }
+      }
+      break;
     }
     return out;
+  }
+
+  /**
+   * Runs one batch item (in the savepoint its caller opened, if any) and makes its audit record
+   * and metric. Never throws: a failure is the outcome's `error`.
+   */
+  private async runItem(
+    version: ProtocolVersion,
+    operation: number,
+    payload: TtlvStructure,
+    id: Uint8Array | undefined,
+    batch: BatchContext,
+    caller: Caller,
+    tx?: StoreTransaction,
+  ): Promise<ItemOutcome> {
+    const started = performance.now();
+    const spec = operationSpec(operation);
+    const name = spec?.name ?? `operation-${operation}`;
+    batch.beginItem();
+    try {
+      if (spec === undefined)
+        throw new KmsError(
+          'ERR_KMS_OPERATION_NOT_SUPPORTED',
+          `operation ${operation} is not supported`,
+        );
+      const ctx = new OperationContext(this.server, caller, version, batch, tx);
+      const result = await spec.handle(ctx, payload);
+      batch.record(operation, result.uids);
+      const response: ResponseBatchItem = {
+        operation,
+        resultStatus: ResultStatus.Success,
+        payload: result.payload,
+      };
+      if (id !== undefined) response.uniqueBatchItemId = id;
+      if (result.message !== undefined) response.resultMessage = result.message;
+      const uid = result.uids[0] ?? result.subject ?? '';
+      this.audit?.append(caller.user, name, uid, 'success', '', caller.source);
+      this.metrics.operation(name, 'success', '', (performance.now() - started) / 1000);
+      return { item: response };
+    } catch (error) {
+      const e = toKmsError(error);
+      this.logInternal(e);
+      const reason = reasonName(e.reason);
+      this.audit?.append(caller.user, name, peekUid(payload), 'failure', reason, caller.source);
+      this.metrics.operation(name, 'failure', reason, (performance.now() - started) / 1000);
+      return { item: this.failure(operation, id, e, version), error: e };
+    }
   }
 }

@@ -66,6 +66,18 @@ void describe('HTTP listener', () => {
     assert.equal(doc.openapi, '3.1.0');
     assert.ok('/access/grant' in doc.paths);
     assert.equal((await t.get('/nowhere')).status, 404);
+    assert.equal((await t.get('/access/nowhere-1')).status, 404);
+    // HTTP responses by route and status; unknown paths share one label (bounded series).
+    const after = (await t.get('/metrics')).text;
+    const count = (labels: string): number =>
+      Number(
+        new RegExp(`^custos_kms_http_responses_total\\{${labels}\\} (\\d+)$`, 'm').exec(after)?.[1],
+      );
+    assert.equal(count('route="/kmip/2_1",status="200"'), 1);
+    assert.equal(count('route="/health",status="200"'), 1);
+    assert.equal(count('route="/metrics",status="200"'), 1);
+    assert.equal(count('route="other",status="404"'), 2);
+    assert.doesNotMatch(after, /nowhere/);
   });
 
   void it('bare operations on /kmip/2_1 answer with the HTTP status of their error', async () => {

@@ -44,9 +44,26 @@ class OperationStats {
   readonly failures = new Map<string, number>();
 }
 
+/** HTTP responses of one route, by status. */
+export class RouteCounter {
+  readonly route: string;
+  /** 200, by far the most frequent status, needs no lookup. */
+  ok = 0;
+  readonly byStatus = new Map<number, number>();
+
+  constructor(route: string) {
+    this.route = route;
+  }
+
+  count(status: number): void {
+    if (status === 200) this.ok++;
+    else this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+  }
+}
+
 export class Metrics {
   readonly #operations = new Map<string, OperationStats>();
-  readonly #http = new Map<string, { labels: Readonly<Record<string, string>>; count: number }>();
+  readonly #http = new Map<string, RouteCounter>();
   readonly #gauges: { name: string; help: string; read: () => number }[] = [];
 
   /** Counts one KMIP operation and its latency. */
@@ -63,11 +80,17 @@ export class Metrics {
 
   /** Counts one HTTP response. */
   http(route: string, status: number): void {
-    const key = `${route} ${status}`;
-    const counter = this.#http.get(key);
-    if (counter === undefined)
-      this.#http.set(key, { labels: { route, status: String(status) }, count: 1 });
-    else counter.count++;
+    this.route(route).count(status);
+  }
+
+  /** The counter of a route's responses, for callers that count many (one per route). */
+  route(route: string): RouteCounter {
+    let counter = this.#http.get(route);
+    if (counter === undefined) {
+      counter = new RouteCounter(route);
+      this.#http.set(route, counter);
+    }
+    return counter;
   }
 
   /** A value read at each scrape. */
@@ -92,8 +115,14 @@ export class Metrics {
     }
     out.push('# HELP custos_kms_http_responses_total HTTP responses sent.');
     out.push('# TYPE custos_kms_http_responses_total counter');
-    for (const v of this.#http.values())
-      out.push(`custos_kms_http_responses_total${labels(v.labels)} ${v.count}`);
+    for (const c of this.#http.values()) {
+      const statuses = [...c.byStatus];
+      if (c.ok > 0) statuses.push([200, c.ok]);
+      for (const [status, n] of statuses.sort((a, b) => a[0] - b[0]))
+        out.push(
+          `custos_kms_http_responses_total${labels({ route: c.route, status: String(status) })} ${n}`,
+        );
+    }
     out.push('# HELP custos_kms_operation_duration_seconds Time to process one KMIP operation.');
     out.push('# TYPE custos_kms_operation_duration_seconds histogram');
     for (const [op, { latency: h }] of this.#operations) {

@@ -6,8 +6,15 @@
  *
  * One server process per database file: another process writing the same file would not
  * invalidate this one's cache.
+ *
+ * Audit writes (`appendAudit`) are made as durable as every other commit, but without stopping
+ * the event loop for the disk: with `synchronous = full` their commits run at `NORMAL` (written
+ * to the WAL, not synced) and are then synced by an `fdatasync` of the WAL file on libuv's
+ * thread pool; `appendAudit` resolves only once that sync is done. Other commits keep their
+ * synced COMMIT. (A synced commit stops the event loop for the disk's flush latency, 1–10 ms on
+ * the project machine: every audit flush did so for every request in flight.)
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { KmsError } from './errors.ts';
@@ -57,6 +64,8 @@ interface Job {
   readonly run: (tx: StoreTransaction) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** Made durable after its commit, by a WAL sync off the event loop (audit writes). */
+  readonly deferredSync: boolean;
 }
 
 /** Most transactions committed together. */
@@ -260,15 +269,28 @@ export class SqliteStore extends Reader implements Store {
   readonly #reader: DatabaseSync;
   readonly #writerStatements: Statements;
   readonly #pending: Job[] = [];
+  /** The WAL file, when commits are synced (`synchronous = full` on a file): see `#syncWal`. */
+  #walPath: string | undefined;
+  #walFd: number | undefined;
+  /** WAL syncs under way (awaited by `close`). */
+  readonly #syncing = new Set<Promise<void>>();
+  /** The drain loop, while it runs (then its settled promise). */
   #draining: Promise<void> | undefined;
+  /**
+   * Whether the drain loop runs. Cleared by the loop itself when it finds nothing left, in the
+   * same turn: a caller that awaited a transaction and at once queues another must start a new
+   * loop (clearing it in a `.finally` came one microtask too late, and the job waited forever).
+   */
+  #drainActive = false;
   #closed = false;
 
-  private constructor(writer: DatabaseSync, reader: DatabaseSync) {
+  private constructor(writer: DatabaseSync, reader: DatabaseSync, walPath: string | undefined) {
     const writerStatements = new Statements(writer);
     super(reader === writer ? writerStatements : new Statements(reader));
     this.#writer = writer;
     this.#reader = reader;
     this.#writerStatements = writerStatements;
+    this.#walPath = walPath;
   }
 
   /**
@@ -286,7 +308,13 @@ export class SqliteStore extends Reader implements Store {
     }
     migrate(writer);
     const reader = memory ? writer : open(options.path);
-    return new SqliteStore(writer, reader);
+    const synced = !memory && options.synchronous !== 'normal';
+    // SQLite names the WAL after the database's real path (symbolic links resolved).
+    return new SqliteStore(
+      writer,
+      reader,
+      synced ? `${realpathSync(options.path)}-wal` : undefined,
+    );
   }
 
   /**
@@ -298,52 +326,124 @@ export class SqliteStore extends Reader implements Store {
    * of `synchronous = FULL` is shared by concurrent requests.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.#enqueue(fn, false);
+  }
+
+  #enqueue<T>(fn: (tx: StoreTransaction) => Promise<T>, deferredSync: boolean): Promise<T> {
     if (this.#closed) return Promise.reject(new KmsError('ERR_KMS_UNAVAILABLE', 'store closed'));
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({
         run: fn,
         resolve: resolve as (value: unknown) => void,
         reject,
+        deferredSync: deferredSync && this.#walPath !== undefined,
       });
-      if (this.#draining === undefined)
-        this.#draining = this.#drain().finally(() => {
-          this.#draining = undefined;
-        });
+      if (!this.#drainActive) {
+        this.#drainActive = true;
+        this.#draining = this.#drain();
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const db = this.#writer;
-      db.exec('BEGIN IMMEDIATE');
-      const done: { job: Job; value: unknown }[] = [];
-      while (this.#pending.length > 0 && done.length < GROUP_MAX) {
-        const job = this.#pending.shift() as Job;
-        db.exec('SAVEPOINT custos_tx');
+    // The flag is cleared in the very turn the loop ends (no await in between).
+    try {
+      while (this.#pending.length > 0) {
+        const db = this.#writer;
+        // A group is all synced commits or all deferred ones: the safety level of a connection
+        // cannot change inside a transaction.
+        const deferred = (this.#pending[0] as Job).deferredSync;
+        const done: { job: Job; value: unknown }[] = [];
+        let began = false;
         try {
-          const value = await job.run(new Transaction(db, this.#writerStatements));
-          db.exec('RELEASE custos_tx');
-          done.push({ job, value });
+          if (deferred) db.exec('PRAGMA synchronous = NORMAL');
+          db.exec('BEGIN IMMEDIATE');
+          began = true;
+          while (
+            this.#pending.length > 0 &&
+            done.length < GROUP_MAX &&
+            (this.#pending[0] as Job).deferredSync === deferred
+          ) {
+            const job = this.#pending.shift() as Job;
+            db.exec('SAVEPOINT custos_tx');
+            try {
+              const value = await job.run(new Transaction(db, this.#writerStatements));
+              db.exec('RELEASE custos_tx');
+              done.push({ job, value });
+            } catch (error) {
+              db.exec('ROLLBACK TO custos_tx');
+              db.exec('RELEASE custos_tx');
+              job.reject(error);
+            }
+          }
+          db.exec('COMMIT');
         } catch (error) {
-          db.exec('ROLLBACK TO custos_tx');
-          db.exec('RELEASE custos_tx');
-          job.reject(error);
+          if (db.isTransaction) db.exec('ROLLBACK');
+          for (const d of done) d.job.reject(error);
+          // BEGIN itself failed (database locked by another process): the jobs of this group.
+          if (!began)
+            while (this.#pending.length > 0 && (this.#pending[0] as Job).deferredSync === deferred)
+              (this.#pending.shift() as Job).reject(error);
+          continue;
+        } finally {
+          if (deferred) db.exec('PRAGMA synchronous = FULL');
         }
+        if (deferred) this.#syncWal(done);
+        else for (const d of done) d.job.resolve(d.value);
       }
-      try {
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.isTransaction) db.exec('ROLLBACK');
-        for (const d of done) d.job.reject(error);
-        continue;
-      }
-      for (const d of done) d.job.resolve(d.value);
+    } finally {
+      this.#drainActive = false;
     }
   }
 
+  /**
+   * Makes the commit just made durable, then acknowledges its jobs: an fdatasync of the WAL file
+   * (the frames SQLite wrote at COMMIT, in the page cache until then) on the thread pool, which
+   * is what a synced COMMIT does in WAL mode, minus the wait on the event loop. The WAL file keeps
+   * its inode while the store is open (SQLite truncates or rewrites it, removes it only when the
+   * last connection closes), so one descriptor serves for the store's life. If the sync fails the
+   * jobs fail; their rows are committed but perhaps not durable, and a retry (`appendAudit` of
+   * the same rows) is accepted and synced again.
+   */
+  #syncWal(done: readonly { job: Job; value: unknown }[]): void {
+    const fail = (error: unknown): void => {
+      for (const d of done) d.job.reject(error);
+    };
+    try {
+      this.#walFd ??= openSync(this.#walPath as string, 'r+');
+    } catch {
+      // The WAL file is not where it should be: sync it the way SQLite does, here and from
+      // now on (a checkpoint syncs the WAL before anything else).
+      this.#walPath = undefined;
+      try {
+        this.#writer.exec('PRAGMA wal_checkpoint(PASSIVE)');
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      for (const d of done) d.job.resolve(d.value);
+      return;
+    }
+    const synced = new Promise<void>((resolve) => {
+      fdatasync(this.#walFd as number, (error) => {
+        if (error === null) for (const d of done) d.job.resolve(d.value);
+        else fail(error);
+        resolve();
+      });
+    });
+    this.#syncing.add(synced);
+    void synced.then(() => this.#syncing.delete(synced));
+  }
+
+  /**
+   * Appends chained audit rows, durable when the promise resolves (see `#syncWal`). Rows already
+   * stored identically (a retry after a failed sync) are skipped; a row of the same chain and
+   * sequence number with other contents is an error (two servers writing one chain).
+   */
   appendAudit(rows: readonly AuditRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return this.transaction(() => {
+    return this.#enqueue(() => {
+      let inserted = 0;
       // Multi-row INSERTs: one statement step per 64 records instead of one per record.
       for (let i = 0; i < rows.length; i += AUDIT_CHUNK) {
         const chunk = rows.slice(i, i + AUDIT_CHUNK);
@@ -362,17 +462,44 @@ export class SqliteStore extends Reader implements Store {
             r.prev,
             r.mac,
           );
-        this.#writerStatements
-          .get(
-            `INSERT INTO audit (chain, seq, at, user_id, operation, uid, status, reason, source, prev, mac) VALUES ${Array.from(
-              { length: chunk.length },
-              () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            ).join(', ')}`,
-          )
-          .run(...params);
+        inserted += Number(
+          this.#writerStatements
+            .get(
+              `INSERT INTO audit (chain, seq, at, user_id, operation, uid, status, reason, source, prev, mac) VALUES ${Array.from(
+                { length: chunk.length },
+                () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              ).join(', ')} ON CONFLICT (chain, seq) DO NOTHING`,
+            )
+            .run(...params).changes,
+        );
       }
+      if (inserted !== rows.length) this.#checkStoredAudit(rows);
       return Promise.resolve();
-    });
+    }, true);
+  }
+
+  /** @throws Error when a stored row differs from the one given for its chain and seq. */
+  #checkStoredAudit(rows: readonly AuditRow[]): void {
+    const read = this.#writerStatements.get('SELECT * FROM audit WHERE chain = ? AND seq = ?');
+    for (const r of rows) {
+      const stored = read.get(r.chain, r.seq) as Row | undefined;
+      const s = stored === undefined ? undefined : auditRow(stored);
+      if (
+        s === undefined ||
+        s.at !== r.at ||
+        s.user !== r.user ||
+        s.operation !== r.operation ||
+        s.uid !== r.uid ||
+        s.status !== r.status ||
+        s.reason !== r.reason ||
+        s.source !== r.source ||
+        s.prev !== r.prev ||
+        s.mac !== r.mac
+      )
+        throw new Error(
+          `audit chain ${r.chain} already has a different record ${r.seq}: is another server using the same instance_id?`,
+        );
+    }
   }
 
   lastAudit(chain: string): Promise<AuditRow | undefined> {
@@ -429,6 +556,9 @@ export class SqliteStore extends Reader implements Store {
     if (this.#closed) return;
     this.#closed = true;
     await this.#draining;
+    await Promise.all(this.#syncing);
+    if (this.#walFd !== undefined) closeSync(this.#walFd);
+    this.#walFd = undefined;
     if (this.#reader !== this.#writer) this.#reader.close();
     this.#writer.close();
   }
