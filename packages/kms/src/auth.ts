@@ -96,20 +96,22 @@ export class Authenticator {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (m === null) throw denied();
     const token = m[1] as string;
+    // An API token may have the shape of a JWT (three dot-separated base64url parts, as some
+    // token generators make them): a configured API token is recognised first, whatever its shape.
+    const user = this.#apiToken(token);
+    if (user !== undefined) return user;
     if (this.#providers.length > 0 && JWT_SHAPE.test(token)) return this.#jwt(token);
-    return this.#apiToken(token);
+    this.#logger.debug('API token rejected');
+    throw denied();
   }
 
-  #apiToken(token: string): string {
+  /** The user of a configured API token, or undefined. */
+  #apiToken(token: string): string | undefined {
     const hash = sha256(token);
     let user: string | undefined;
     // Compare with every configured token so that the time taken says nothing about which matched.
     for (const t of this.#tokens)
       if (constantTimeEqual(hash, t.hash) && user === undefined) user = t.user;
-    if (user === undefined) {
-      this.#logger.debug('API token rejected');
-      throw denied();
-    }
     return user;
   }
 

@@ -375,7 +375,7 @@ void describe('authentication', () => {
         .sign(privateKey);
     t = await startTestServer({
       settings: {
-        ...tokenSettings(['ci']),
+        ...tokenSettings(['ci', 'dotted.api.token']),
         'auth.jwt': JSON.stringify([
           { issuer: 'https://idp.example', jwks_uri: jwksUrl, audiences: ['custos-kms'] },
         ]),
@@ -397,6 +397,10 @@ void describe('authentication', () => {
   void it('API tokens', async () => {
     assert.equal((await me('Bearer token-ci')).text, '{"user":"ci"}');
     assert.equal((await me('Bearer token-CI')).status, 401);
+    // A token shaped like a JWT (three dot-separated parts) still authenticates as an API token
+    // while JWT providers are configured; an unknown one of that shape is refused.
+    assert.equal((await me('Bearer token-dotted.api.token')).text, '{"user":"dotted.api.token"}');
+    assert.equal((await me('Bearer token-dotted.api.tokem')).status, 401);
     assert.equal((await me()).status, 401);
     assert.equal((await me('Basic Y2k6Y2k=')).status, 401);
     // Public routes need nothing.
